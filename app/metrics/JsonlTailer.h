@@ -1,0 +1,44 @@
+#pragma once
+// Follows an append-only JSON-lines file (metrics.jsonl, events.jsonl) by offset.
+// Each complete line is returned exactly once; a last line without its newline is kept
+// until the newline arrives; a file that shrank or was replaced (new inode) is re-read from
+// the start and the batch says so, so the caller can drop what it had instead of duplicating;
+// a line that is not a JSON object is counted and reported with file:line, never fatal.
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace corral {
+
+struct JsonlBatch {
+    bool restarted = false;  // the file was truncated or replaced: earlier objects are void
+    QVector<QJsonObject> objects;
+    int malformedLines = 0;
+    QStringList problems;  // "metrics.jsonl:12: not a JSON object"
+};
+
+class JsonlTailer {
+public:
+    explicit JsonlTailer(QString path);
+
+    // Reads whatever was appended since the last call. A missing file yields an empty batch.
+    JsonlBatch poll();
+
+    const QString &path() const { return m_path; }
+    qint64 offset() const { return m_offset; }  // bytes consumed, complete lines only
+    qint64 linesRead() const { return m_line; }
+
+private:
+    void parseLine(const QByteArray &line, JsonlBatch &batch);
+
+    QString m_path;
+    qint64 m_offset = 0;  // bytes read from the file (including the pending partial line)
+    qint64 m_line = 0;
+    quint64 m_inode = 0;
+    bool m_seen = false;
+    QByteArray m_pending;  // a partial last line
+};
+
+}  // namespace corral

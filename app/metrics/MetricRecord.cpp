@@ -1,0 +1,42 @@
+#include "metrics/MetricRecord.h"
+
+#include <QJsonValue>
+
+#include <cmath>
+
+namespace corral {
+
+namespace {
+double number(const QJsonObject &o, QLatin1StringView key)
+{
+    const QJsonValue v = o.value(key);
+    return v.isDouble() ? v.toDouble() : MetricRecord::kMissing;
+}
+}  // namespace
+
+std::optional<MetricRecord> MetricRecord::fromJson(const QJsonObject &o)
+{
+    const QJsonValue kind = o.value(QLatin1StringView("kind"));
+    const QJsonValue step = o.value(QLatin1StringView("step"));
+    if (!kind.isString() || !step.isDouble())
+        return std::nullopt;
+    const double stepValue = step.toDouble();
+    if (stepValue < 0 || stepValue != std::floor(stepValue))
+        return std::nullopt;
+    MetricRecord r;
+    const QString k = kind.toString();
+    r.kind = k == QLatin1StringView("train") ? Kind::Train : k == QLatin1StringView("val") ? Kind::Val : Kind::Other;
+    r.step = static_cast<qint64>(stepValue);
+    r.epoch = number(o, QLatin1StringView("epoch"));
+    r.tokens = number(o, QLatin1StringView("tokens"));
+    r.loss = number(o, QLatin1StringView("loss"));
+    r.lr = number(o, QLatin1StringView("lr"));
+    r.gradNorm = number(o, QLatin1StringView("grad_norm"));
+    r.tokensPerSecond = number(o, QLatin1StringView("tokens_per_s"));
+    r.perplexity = number(o, QLatin1StringView("ppl"));
+    r.time = number(o, QLatin1StringView("time"));
+    r.elapsedSeconds = number(o, QLatin1StringView("elapsed_s"));
+    return r;
+}
+
+}  // namespace corral

@@ -1,0 +1,61 @@
+#pragma once
+// The run configuration: what one training run does. Defaults here are the documented
+// defaults (docs/config.md is generated from Schema.cpp, which describes every field).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace corral {
+
+struct ModelConfig {
+    std::string name = "tiny-demo";  // built-in architecture preset
+    int64_t seed = 1234;  // initialisation seed of the (random) base weights
+};
+
+struct LoraConfig {
+    int64_t rank = 8;
+    double alpha = 16.0;
+    double dropout = 0.0;
+    std::vector<std::string> target_modules = {"q_proj", "k_proj", "v_proj", "o_proj"};
+};
+
+struct DataConfig {
+    std::vector<std::string> files;  // absolute after loading (relative ones resolve against the config's folder)
+    std::string format = "text";
+    int64_t max_seq_len = 128;
+    double val_fraction = 0.1;
+    int64_t seed = 1234;
+};
+
+struct TrainConfig {
+    int64_t micro_batch_size = 8;
+    int64_t grad_accum_steps = 4;
+    double lr = 2e-5;
+    int64_t warmup_steps = 10;
+    std::string lr_schedule = "cosine";
+    double min_lr_ratio = 0.1;
+    double weight_decay = 0.0;
+    double grad_clip = 1.0;
+    int64_t max_steps = 1000;
+    int64_t eval_interval = 50;
+    int64_t save_interval = 0;  // 0: only the final checkpoint
+    int64_t early_stopping_patience = 0;  // evaluations without improvement; 0: off
+    double early_stopping_min_delta = 0.0;
+    int64_t seed = 42;
+    int64_t threads = 0;  // 0: LibTorch's default
+};
+
+struct OutputConfig {
+    std::string dir;  // run directory; `--output` overrides
+    std::string run_name;
+};
+
+struct RunConfig {
+    ModelConfig model;
+    LoraConfig lora;
+    DataConfig data;
+    TrainConfig train;
+    OutputConfig output;
+};
+
+}  // namespace corral

@@ -1,0 +1,112 @@
+#include "train/Checkpoint.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace corral {
+namespace {
+
+Status syncDirectory(const std::string &dir)
+{
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return makeError(ErrorCode::Io, std::string("cannot open folder: ") + std::strerror(errno), dir);
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0)
+        return makeError(ErrorCode::Io, std::string("fsync failed: ") + std::strerror(errno), dir);
+    return okStatus();
+}
+
+}  // namespace
+
+std::string checkpointName(int64_t step)
+{
+    char name[32];
+    std::snprintf(name, sizeof name, "step-%08lld", static_cast<long long>(step));
+    return name;
+}
+
+nlohmann::json peftAdapterConfig(const LoraConfig &lora, const std::string &baseModel)
+{
+    return {
+        {"peft_type", "LORA"},
+        {"task_type", "CAUSAL_LM"},
+        {"base_model_name_or_path", baseModel},
+        {"r", lora.rank},
+        {"lora_alpha", lora.alpha},
+        {"lora_dropout", lora.dropout},
+        {"target_modules", lora.target_modules},
+        {"bias", "none"},
+        {"fan_in_fan_out", false},
+        {"inference_mode", true},
+        {"use_rslora", false},
+        {"modules_to_save", nullptr},
+    };
+}
+
+Status writeFileSynced(const std::string &path, const std::string &content)
+{
+    std::FILE *f = std::fopen(path.c_str(), "wb");
+    if (!f)
+        return makeError(ErrorCode::Io, std::string("cannot create: ") + std::strerror(errno), path);
+    bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+    ok = ok && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+    ok = (std::fclose(f) == 0) && ok;
+    if (!ok)
+        return makeError(ErrorCode::Io, std::string("write failed: ") + std::strerror(errno), path);
+    return okStatus();
+}
+
+Result<std::string> saveCheckpoint(const std::string &runDir, int64_t step, const TensorMap &adapter,
+                                   const nlohmann::json &adapterConfig, const nlohmann::json &trainerState)
+{
+    const fs::path root = fs::path(runDir) / "checkpoints";
+    const fs::path final = root / checkpointName(step);
+    const fs::path tmp = root / (".tmp-" + checkpointName(step));
+    std::error_code ec;
+    fs::create_directories(root, ec);
+    fs::remove_all(tmp, ec);
+    if (!fs::create_directory(tmp, ec))
+        return makeError(ErrorCode::Io, "cannot create checkpoint folder: " + ec.message(), tmp.string());
+
+    if (auto st = writeSafetensors((tmp / "adapter_model.safetensors").string(), adapter, {{"format", "pt"}}); !st)
+        return st.error();
+    if (auto st = writeFileSynced((tmp / "adapter_config.json").string(), adapterConfig.dump(2) + "\n"); !st)
+        return st.error();
+    if (auto st = writeFileSynced((tmp / "trainer_state.json").string(), trainerState.dump(2) + "\n"); !st)
+        return st.error();
+    if (auto st = syncDirectory(tmp.string()); !st)
+        return st.error();
+
+    fs::remove_all(final, ec);  // a rerun of the same step replaces the old one
+    fs::rename(tmp, final, ec);
+    if (ec)
+        return makeError(ErrorCode::Io, "cannot move checkpoint into place: " + ec.message(), final.string());
+    if (auto st = syncDirectory(root.string()); !st)
+        return st.error();
+    return final.string();
+}
+
+Status writeBestPointer(const std::string &runDir, int64_t step, double valLoss)
+{
+    const fs::path root = fs::path(runDir) / "checkpoints";
+    const nlohmann::json best = {{"step", step}, {"checkpoint", checkpointName(step)}, {"val_loss", valLoss},
+                                 {"reason", "lowest val_loss"}};
+    const std::string tmp = (root / ".best.tmp").string();
+    if (auto st = writeFileSynced(tmp, best.dump(2) + "\n"); !st)
+        return st;
+    std::error_code ec;
+    fs::rename(tmp, root / "best", ec);
+    if (ec)
+        return makeError(ErrorCode::Io, "cannot replace best pointer: " + ec.message(), (root / "best").string());
+    return syncDirectory(root.string());
+}
+
+}  // namespace corral

@@ -1,0 +1,242 @@
+#include "MainWindow.h"
+
+#include "ConfigForm.h"
+#include "LossChart.h"
+#include "config/ConfigLoader.h"
+#include "runs/LocalRun.h"
+#include "runs/Paths.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QIdentityProxyModel>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolBar>
+
+namespace corral {
+
+namespace {
+// Colours the state column; colours are a view concern, so corral_core stays free of QtGui.
+class RunStateColors : public QIdentityProxyModel {
+public:
+    using QIdentityProxyModel::QIdentityProxyModel;
+    QVariant data(const QModelIndex &index, int role) const override
+    {
+        if (role == Qt::ForegroundRole && index.column() == RunListModel::State) {
+            switch (static_cast<RunState>(QIdentityProxyModel::data(index, RunListModel::StateRole).toInt())) {
+            case RunState::Running: return QBrush(QColor(0x1f, 0x6f, 0xd1));
+            case RunState::Finished: return QBrush(QColor(0x1a, 0x7f, 0x37));
+            case RunState::Failed: return QBrush(QColor(0xcf, 0x22, 0x2e));
+            default: break;
+            }
+        }
+        return QIdentityProxyModel::data(index, role);
+    }
+};
+}  // namespace
+
+MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(parent), m_trainerPath(std::move(trainerPath))
+{
+    setWindowTitle(tr("Corral"));
+    m_table = new QTableView(this);
+    auto *colors = new RunStateColors(this);
+    colors->setSourceModel(&m_runs);
+    m_table->setModel(colors);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+
+    m_form = new ConfigForm(this);
+    m_chart = new LossChart(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_form, tr("Config"));
+    m_tabs->addTab(m_chart, tr("Curves"));
+
+    auto *splitter = new QSplitter(this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->addWidget(m_table);
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(1, 2);
+    setCentralWidget(splitter);
+
+    auto *toolbar = addToolBar(tr("Runs"));
+    toolbar->setObjectName(QStringLiteral("runsToolbar"));
+    m_newAction = toolbar->addAction(tr("New run…"), this, &MainWindow::newRunFromPreset);
+    m_newAction->setShortcut(QKeySequence::New);
+    m_startAction = toolbar->addAction(tr("Start"), this, [this]() { startSelected(); });
+    m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_stopAction = toolbar->addAction(tr("Stop"), this, [this]() {
+        if (LocalRun *run = m_active.value(selectedId()))
+            run->stop();
+    });
+
+    m_connection = new QLabel(this);
+    statusBar()->addPermanentWidget(m_connection);
+    m_connection->setText(m_trainerPath.isEmpty() ? tr("local: corral-train not found") : tr("local: ready"));
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    showRun(m_runs.runAt(current.row()).id);
+                updateActions();
+            });
+    connect(m_form, &ConfigForm::configChanged, this, [this]() {
+        const QString id = selectedId();
+        if (!id.isEmpty() && m_runs.runAt(m_runs.rowOf(id)).state == RunState::Draft)
+            m_configs[id] = m_form->config();
+        updateActions();
+    });
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1100, 650);
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+        settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
+    QMainWindow::closeEvent(event);
+}
+
+QString MainWindow::addDraft(const RunConfig &config, const QString &name)
+{
+    RunEntry entry;
+    entry.id = newRunDirectory(name);
+    entry.name = name;
+    entry.maxSteps = config.train.max_steps;
+    m_configs.insert(entry.id, config);
+    const int row = m_runs.addRun(entry);
+    m_table->selectRow(row);
+    showRun(entry.id);
+    return entry.id;
+}
+
+QString MainWindow::selectedId() const
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    return current.isValid() ? m_runs.runAt(current.row()).id : QString();
+}
+
+void MainWindow::showRun(const QString &id)
+{
+    const int row = m_runs.rowOf(id);
+    if (row < 0)
+        return;
+    m_form->setConfig(m_configs.value(id));
+    m_form->setEditable(m_runs.runAt(row).state == RunState::Draft);
+    m_chart->clear();
+    m_chart->appendRecords(m_history.value(id));
+}
+
+void MainWindow::updateActions()
+{
+    const QString id = selectedId();
+    const int row = m_runs.rowOf(id);
+    const bool draft = row >= 0 && m_runs.runAt(row).state == RunState::Draft;
+    m_startAction->setEnabled(draft && m_form->isValid() && !m_trainerPath.isEmpty());
+    m_startAction->setToolTip(draft && !m_form->isValid() ? m_form->problems() : tr("Start the run on the local profile"));
+    m_stopAction->setEnabled(m_active.contains(id));
+}
+
+bool MainWindow::startSelected()
+{
+    const QString id = selectedId();
+    const int row = m_runs.rowOf(id);
+    if (row < 0 || m_runs.runAt(row).state != RunState::Draft)
+        return false;
+    if (!m_form->isValid()) {
+        statusBar()->showMessage(tr("Not started: %1").arg(m_form->problems()));
+        return false;
+    }
+    auto *run = new LocalRun(m_configs.value(id), id, m_trainerPath, this);
+    connect(run, &LocalRun::metricsArrived, this,
+            [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
+    connect(run, &LocalRun::progressChanged, this, [this, id, run]() {
+        RunEntry entry = m_runs.runAt(m_runs.rowOf(id));
+        entry.step = run->progress().step;
+        entry.bestValLoss = run->progress().bestValLoss;
+        m_runs.updateRun(entry);
+    });
+    connect(run, &LocalRun::finished, this, [this, id](bool ok, const QString &message) { onFinished(id, ok, message); });
+    QString error;
+    if (!run->start(&error)) {
+        delete run;
+        statusBar()->showMessage(tr("Not started: %1").arg(error));
+        return false;
+    }
+    m_active.insert(id, run);
+    RunEntry entry = m_runs.runAt(row);
+    entry.state = RunState::Running;
+    entry.started = QDateTime::currentDateTime();
+    m_runs.updateRun(entry);
+    m_form->setEditable(false);
+    m_tabs->setCurrentWidget(m_chart);
+    statusBar()->showMessage(tr("Started %1 in %2").arg(entry.name, id), 5000);
+    updateActions();
+    return true;
+}
+
+void MainWindow::onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted)
+{
+    auto &history = m_history[id];
+    if (restarted)
+        history.clear();
+    history += records;
+    if (selectedId() == id) {
+        if (restarted)
+            m_chart->clear();
+        m_chart->appendRecords(records);
+    }
+}
+
+void MainWindow::onFinished(const QString &id, bool ok, const QString &message)
+{
+    if (LocalRun *run = m_active.take(id))
+        run->deleteLater();
+    const int row = m_runs.rowOf(id);
+    if (row >= 0) {
+        RunEntry entry = m_runs.runAt(row);
+        entry.state = ok ? RunState::Finished : RunState::Failed;
+        m_runs.updateRun(entry);
+    }
+    statusBar()->showMessage(ok ? tr("Run finished: %1").arg(id) : tr("Run failed: %1").arg(message));
+    updateActions();
+}
+
+void MainWindow::newRunFromPreset()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("New run from config"),
+                                                      QDir(resourcesDir()).filePath(QStringLiteral("presets")),
+                                                      tr("Run configs (*.yaml *.yml *.json)"));
+    if (file.isEmpty())
+        return;
+    const ConfigReport report = loadConfigFile(file.toStdString());
+    if (!report.ok()) {
+        QMessageBox::warning(this, tr("Config has problems"), QString::fromStdString(report.summary()));
+        return;
+    }
+    addDraft(report.config, QFileInfo(file).completeBaseName());
+}
+
+}  // namespace corral
