@@ -143,6 +143,7 @@ private:
                     return child;
                 value = std::move(child).value();
             }
+            value.line = line.number;  // a value's line is its key's line, where a person looks
             node.mapping.emplace_back(name, std::move(value));
         }
         return node;

@@ -1,0 +1,82 @@
+#include "io/Safetensors.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace corral;
+
+namespace {
+std::string tempPath(const std::string &name)
+{
+    const auto dir = std::filesystem::temp_directory_path() / ("corral-st-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return (dir / name).string();
+}
+
+void writeRaw(const std::string &path, uint64_t headerSize, const std::string &header, const std::string &data)
+{
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 8; ++i)
+        out.put(static_cast<char>(headerSize >> (8 * i)));
+    out << header << data;
+}
+}  // namespace
+
+TEST(Safetensors, RoundTripKeepsNamesShapesDtypesAndValues)
+{
+    TensorMap in = {{"a.weight", torch::randn({3, 5})},
+                    {"b.bias", torch::arange(7, torch::kLong)},
+                    {"c.half", torch::randn({2, 2}).to(torch::kBFloat16)}};
+    const std::string path = tempPath("round.safetensors");
+    ASSERT_TRUE(writeSafetensors(path, in, {{"format", "pt"}}).ok());
+    // The header is 8-byte aligned so the data that follows is too.
+    std::ifstream raw(path, std::ios::binary);
+    uint64_t headerSize = 0;
+    raw.read(reinterpret_cast<char *>(&headerSize), 8);
+    EXPECT_EQ(headerSize % 8, 0u);
+
+    auto out = readSafetensors(path);
+    ASSERT_TRUE(out.ok()) << out.error().toString();
+    ASSERT_EQ(out.value().size(), in.size());
+    for (const auto &[name, tensor] : in) {
+        const auto &got = out.value().at(name);
+        EXPECT_EQ(got.scalar_type(), tensor.scalar_type()) << name;
+        EXPECT_TRUE(torch::equal(got, tensor)) << name;
+    }
+}
+
+TEST(Safetensors, CorruptFilesAreRefusedWithTheReason)
+{
+    const std::string path = tempPath("bad.safetensors");
+    writeRaw(path, 1000, "{}", "");
+    auto r = readSafetensors(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("exceeds the file size"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().context, path);
+
+    const std::string h1 = R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}})";
+    writeRaw(path, h1.size(), h1, std::string(8, '\0'));
+    r = readSafetensors(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("tensor 'x': data_offsets out of the data section"), std::string::npos);
+
+    const std::string h2 = R"({"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})";
+    writeRaw(path, h2.size(), h2, std::string(8, '\0'));
+    r = readSafetensors(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("need 12 bytes, offsets give 8"), std::string::npos) << r.error().message;
+
+    const std::string h3 = R"({"x":{"dtype":"F7","shape":[1],"data_offsets":[0,4]}})";
+    writeRaw(path, h3.size(), h3, std::string(4, '\0'));
+    r = readSafetensors(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("unsupported dtype"), std::string::npos);
+
+    writeRaw(path, 5, "{nope", "");
+    r = readSafetensors(path);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("not valid JSON"), std::string::npos);
+}
