@@ -1,6 +1,7 @@
 // corral-train: the command line only. Parses arguments, loads and validates the config,
 // and hands over to the trainer library. Exit codes: 0 done, 1 training failed, 2 bad usage or config.
 #include "config/ConfigLoader.h"
+#include "config/ConfigReference.h"
 #include "train/Trainer.h"
 
 #include <filesystem>
@@ -13,6 +14,7 @@ namespace {
 constexpr const char *kUsage =
     "usage: corral-train --config FILE [--set section.key=value]... [--output RUN_DIR]\n"
     "       corral-train validate --config FILE [--set section.key=value]...\n"
+    "       corral-train config-reference       print every config field as Markdown\n"
     "\n"
     "  --config FILE     run config (YAML or JSON)\n"
     "  --set K=V         override one config field, e.g. --set train.lr=1e-4 (repeatable)\n"
@@ -38,6 +40,10 @@ int main(int argc, char **argv)
     Args args;
     std::vector<std::string> argList(argv + 1, argv + argc);
     size_t i = 0;
+    if (!argList.empty() && argList[0] == "config-reference") {
+        std::cout << corral::configReferenceMarkdown();
+        return 0;
+    }
     if (!argList.empty() && argList[0] == "validate") {
         args.command = "validate";
         i = 1;

@@ -102,8 +102,10 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry")))
-        resize(1100, 650);
+    if (!settings.contains(QStringLiteral("window/geometry"))) {
+        resize(1200, 700);
+        splitter->setSizes({430, 770});
+    }
     updateActions();
 }
 

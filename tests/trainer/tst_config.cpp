@@ -1,10 +1,13 @@
 #include "config/ConfigLoader.h"
+#include "config/ConfigReference.h"
 #include "config/ConfigWriter.h"
 #include "config/Schema.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <set>
 
 using namespace corral;
@@ -132,4 +135,13 @@ TEST(Config, EveryFieldHasADescriptionAndAUniquePath)
         EXPECT_FALSE(spec.description.empty()) << spec.path();
         EXPECT_TRUE(paths.insert(spec.path()).second) << spec.path();
     }
+}
+
+TEST(Config, DocsConfigReferenceIsCurrent)
+{
+    std::ifstream in(std::string(CORRAL_SOURCE_DIR) + "/docs/config.md");
+    std::ostringstream committed;
+    committed << in.rdbuf();
+    EXPECT_EQ(committed.str(), configReferenceMarkdown())
+        << "docs/config.md is stale: regenerate with  build/bin/corral-train config-reference > docs/config.md";
 }

@@ -1,0 +1,52 @@
+#include "LossChart.h"
+#include "MainWindow.h"
+#include "config/ConfigLoader.h"
+
+#include <QAbstractItemModelTester>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace corral;
+
+// The GUI's whole path on the local profile: a draft run is started, corral-train runs
+// out of process, and the chart fills from metrics.jsonl while the event loop stays free.
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void startedRunFillsTheChartAndFinishes()
+    {
+        QTemporaryDir runs;
+        qputenv("CORRAL_RUNS_DIR", runs.path().toUtf8());
+        const ConfigReport report = loadConfigFile(CORRAL_SOURCE_DIR "/resources/presets/tiny-demo.yaml",
+                                                   {"train.max_steps=6", "train.eval_interval=3"});
+        QVERIFY(report.ok());
+        MainWindow window(QStringLiteral(CORRAL_BIN_DIR "/corral-train"));
+        QAbstractItemModelTester tester(window.runModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        window.show();
+        const QString id = window.addDraft(report.config, QStringLiteral("ui-test"));
+        QVERIFY(id.startsWith(runs.path()));
+        QCOMPARE(window.runModel()->runAt(0).state, RunState::Draft);
+
+        QVERIFY(window.startSelected());
+        QCOMPARE(window.runModel()->runAt(0).state, RunState::Running);
+        QVERIFY(!window.startSelected());  // a running run cannot be started twice
+
+        // While the trainer runs, the GUI thread keeps turning: timers fire on time.
+        QElapsedTimer clock;
+        clock.start();
+        int ticks = 0;
+        QTimer ticker;
+        connect(&ticker, &QTimer::timeout, this, [&]() { ++ticks; });
+        ticker.start(20);
+        QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->runAt(0).state, RunState::Finished, 120000);
+        QVERIFY2(ticks >= clock.elapsed() / 20 / 4, "the event loop stalled while the run was going");
+
+        QCOMPARE(window.runModel()->runAt(0).step, 6);
+        QTRY_COMPARE(window.lossChart()->trainPointCount(), 6);
+        QCOMPARE(window.lossChart()->valPointCount(), 3);  // steps 0, 3, 6
+        QVERIFY(std::isfinite(window.runModel()->runAt(0).bestValLoss));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
