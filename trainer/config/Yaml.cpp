@@ -19,8 +19,10 @@ Error parseError(const std::string &source, int line, std::string message)
                      line > 0 ? source + ":" + std::to_string(line) : source);
 }
 
-// Cuts a comment: '#' at the start or after a blank, outside quotes.
-std::string stripComment(const std::string &s)
+// Returns the first index where `stop(i)` holds outside quoted text, or npos. With
+// `quotesOnlyAtStart`, only a quote at index 0 opens a quoted span (as for a mapping key).
+template <class Stop>
+size_t scanUnquoted(const std::string &s, bool quotesOnlyAtStart, Stop stop)
 {
     char quote = 0;
     for (size_t i = 0; i < s.size(); ++i) {
@@ -30,13 +32,22 @@ std::string stripComment(const std::string &s)
                 ++i;
             else if (c == quote)
                 quote = 0;
-        } else if (c == '"' || c == '\'') {
+        } else if ((c == '"' || c == '\'') && (!quotesOnlyAtStart || i == 0)) {
             quote = c;
-        } else if (c == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
-            return s.substr(0, i);
+        } else if (stop(i)) {
+            return i;
         }
     }
-    return s;
+    return std::string::npos;
+}
+
+// Cuts a comment: '#' at the start or after a blank, outside quotes.
+std::string stripComment(const std::string &s)
+{
+    const size_t hash = scanUnquoted(s, false, [&](size_t i) {
+        return s[i] == '#' && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t');
+    });
+    return hash == std::string::npos ? s : s.substr(0, hash);
 }
 
 std::string trim(std::string_view s)
@@ -49,26 +60,14 @@ std::string trim(std::string_view s)
     return std::string(s.substr(b, e - b));
 }
 
-// Finds the ':' that ends a mapping key (followed by a blank or the end), outside quotes.
+// Finds the ':' that ends a mapping key (followed by a blank or the end), outside quotes;
+// npos when the line holds no key, or when a flow collection starts first (it is a value).
 size_t findKeyColon(const std::string &s)
 {
-    char quote = 0;
-    for (size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (quote) {
-            if (c == '\\' && quote == '"' && i + 1 < s.size())
-                ++i;
-            else if (c == quote)
-                quote = 0;
-        } else if ((c == '"' || c == '\'') && i == 0) {
-            quote = c;
-        } else if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) {
-            return i;
-        } else if (c == '[' || c == '{') {
-            return std::string::npos;  // a flow collection is a value, not a key
-        }
-    }
-    return std::string::npos;
+    const size_t at = scanUnquoted(s, true, [&](size_t i) {
+        return (s[i] == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) || s[i] == '[' || s[i] == '{';
+    });
+    return at != std::string::npos && s[at] == ':' ? at : std::string::npos;
 }
 
 bool isSequenceItem(const std::string &text)
