@@ -2,6 +2,7 @@
 // and hands over to the trainer library. Exit codes: 0 done, 1 training failed, 2 bad usage or config.
 #include "config/ConfigLoader.h"
 #include "config/ConfigReference.h"
+#include "train/StopSignals.h"
 #include "train/Trainer.h"
 
 #include <filesystem>
@@ -12,18 +13,24 @@
 namespace {
 
 constexpr const char *kUsage =
-    "usage: corral-train --config FILE [--set section.key=value]... [--output RUN_DIR]\n"
+    "usage: corral-train --config FILE [--set section.key=value]... [--output RUN_DIR] [--resume auto|none|CHECKPOINT]\n"
     "       corral-train validate --config FILE [--set section.key=value]...\n"
     "       corral-train config-reference       print every config field as Markdown\n"
     "\n"
     "  --config FILE     run config (YAML or JSON)\n"
     "  --set K=V         override one config field, e.g. --set train.lr=1e-4 (repeatable)\n"
-    "  --output RUN_DIR  run directory (default: output.dir of the config)\n";
+    "  --output RUN_DIR  run directory (default: output.dir of the config)\n"
+    "  --resume MODE     none (default): a new run; auto: continue from the newest complete checkpoint\n"
+    "                    in RUN_DIR, or start when there is none; or a checkpoint folder\n"
+    "\n"
+    "exit codes: 0 done, 1 failed, 2 bad usage or config, 75 stopped by SIGTERM/SIGUSR1/SIGINT after\n"
+    "saving a checkpoint (requeue and resume with --resume auto)\n";
 
 struct Args {
     std::string command = "train";
     std::string config;
     std::string output;
+    std::string resume = "none";
     std::vector<std::string> overrides;
 };
 
@@ -65,6 +72,9 @@ int main(int argc, char **argv)
         } else if (a == "--output") {
             if (!value(args.output))
                 return usageError("--output needs a folder");
+        } else if (a == "--resume") {
+            if (!value(args.resume))
+                return usageError("--resume needs auto, none or a checkpoint folder");
         } else if (a == "--set") {
             std::string assignment;
             if (!value(assignment))
@@ -92,13 +102,22 @@ int main(int argc, char **argv)
         return usageError("no run directory: pass --output or set output.dir");
     runDir = std::filesystem::absolute(runDir).lexically_normal().string();
 
-    corral::Trainer trainer(report.config, runDir, std::cout);
+    corral::installStopSignalHandlers();
+    corral::TrainerOptions options;
+    options.runDir = runDir;
+    options.resume = args.resume;
+    corral::Trainer trainer(report.config, options, std::cout, std::cerr);
     auto result = trainer.run();
     if (!result) {
         std::cerr << "corral-train: error: " << result.error().toString() << "\n";
-        return 1;
+        return result.error().code == corral::ErrorCode::InvalidArgument ? 2 : 1;
     }
     const auto &s = result.value();
+    if (s.stopSignal) {
+        std::cout << "stopped by " << corral::signalName(s.stopSignal) << " at step " << s.steps
+                  << "; resume with --resume auto\ncheckpoint: " << s.finalCheckpoint << "\n";
+        return corral::kExitPreempted;
+    }
     std::cout << "done: " << s.steps << " steps, val loss " << s.firstValLoss << " -> " << s.lastValLoss << " (best "
               << s.bestValLoss << " at step " << s.bestStep << ")" << (s.stoppedEarly ? ", stopped early" : "")
               << "\ncheckpoint: " << s.finalCheckpoint << "\n";

@@ -37,7 +37,9 @@ TEST(Training, DemoLossFallsAndTheRunDirectoryIsComplete)
     fs::remove_all(runDir);
 
     std::ostringstream log;
-    Trainer trainer(report.config, runDir.string(), log);
+    TrainerOptions options;
+    options.runDir = runDir.string();
+    Trainer trainer(report.config, options, log, log);
     auto result = trainer.run();
     ASSERT_TRUE(result.ok()) << result.error().toString() << "\n" << log.str();
     const TrainSummary &s = result.value();
@@ -105,7 +107,9 @@ TEST(Training, UnreadableDataFailsWithAFailedEvent)
     std::ofstream(tiny) << "a\n\nb\n";
     report.config.data.files = {tiny.string()};
     std::ostringstream log;
-    auto result = Trainer(report.config, runDir.string(), log).run();
+    TrainerOptions options;
+    options.runDir = runDir.string();
+    auto result = Trainer(report.config, options, log, log).run();
     ASSERT_FALSE(result.ok());
     EXPECT_EQ(result.error().context, "data.files");
     const auto events = readJsonl(runDir / "events.jsonl");

@@ -39,6 +39,7 @@ struct TrainConfig {
     int64_t max_steps = 1000;
     int64_t eval_interval = 50;
     int64_t save_interval = 0;  // 0: only the final checkpoint
+    int64_t keep_checkpoints = 3;  // newest kept, plus the best; 0: all
     int64_t early_stopping_patience = 0;  // evaluations without improvement; 0: off
     double early_stopping_min_delta = 0.0;
     int64_t seed = 42;

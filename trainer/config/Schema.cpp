@@ -127,6 +127,9 @@ std::vector<FieldSpec> buildSchema()
         Field(&R::train, "train", &TrainConfig::save_interval, "save_interval", T::Int,
               "Steps between checkpoints; 0 saves only the final one.")
             .min(0).unit("steps"),
+        Field(&R::train, "train", &TrainConfig::keep_checkpoints, "keep_checkpoints", T::Int,
+              "Newest checkpoints kept on disk, besides the best one; 0 keeps all.")
+            .min(0),
         Field(&R::train, "train", &TrainConfig::early_stopping_patience, "early_stopping_patience", T::Int,
               "Stop after this many evaluations without improvement of the validation loss; 0 turns it off.")
             .min(0),

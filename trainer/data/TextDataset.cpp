@@ -121,8 +121,13 @@ BatchSampler::BatchSampler(int64_t rows, int64_t batchSize, uint64_t seed)
 
 void BatchSampler::startEpoch()
 {
-    ++m_epoch;
-    m_pos = 0;
+    restore({m_epoch + 1, 0});
+}
+
+void BatchSampler::restore(Position position)
+{
+    m_epoch = position.epoch;
+    m_pos = position.offset;
     m_order = shuffledIndices(m_rows, m_seed + static_cast<uint64_t>(m_epoch) * 0x9E3779B97F4A7C15ULL);
 }
 

@@ -40,6 +40,14 @@ class BatchSampler {
 public:
     BatchSampler(int64_t rows, int64_t batchSize, uint64_t seed);
     torch::Tensor next();  // [batchSize] int64
+
+    // Where the sampler stands; restoring it continues the exact same order.
+    struct Position {
+        int64_t epoch = 0;
+        int64_t offset = 0;  // rows of this epoch's order already handed out
+    };
+    Position position() const { return {m_epoch, m_pos}; }
+    void restore(Position position);
     double epoch() const;  // fractional epochs consumed
     int64_t batchesPerEpoch() const { return m_rows / m_batchSize; }
 

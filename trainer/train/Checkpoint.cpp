@@ -1,5 +1,6 @@
 #include "train/Checkpoint.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +26,99 @@ Status syncDirectory(const std::string &dir)
 }
 
 }  // namespace
+
+const char *const kCheckpointFiles[4] = {"adapter_model.safetensors", "adapter_config.json", "trainer_state.json",
+                                         "optimizer.pt"};
+
+Status syncFile(const std::string &path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0)
+        return makeError(ErrorCode::Io, std::string("cannot open: ") + std::strerror(errno), path);
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0)
+        return makeError(ErrorCode::Io, std::string("fsync failed: ") + std::strerror(errno), path);
+    return okStatus();
+}
+
+int64_t checkpointStep(const std::string &dir)
+{
+    const std::string name = fs::path(dir).filename().string();
+    if (name.size() != 13 || name.rfind("step-", 0) != 0)
+        return -1;
+    int64_t step = 0;
+    for (size_t i = 5; i < name.size(); ++i) {
+        if (name[i] < '0' || name[i] > '9')
+            return -1;
+        step = step * 10 + (name[i] - '0');
+    }
+    return step;
+}
+
+std::string missingCheckpointFile(const std::string &dir)
+{
+    for (const char *file : kCheckpointFiles) {
+        std::error_code ec;
+        if (!fs::is_regular_file(fs::path(dir) / file, ec))
+            return file;
+    }
+    return {};
+}
+
+std::vector<std::string> listCheckpoints(const std::string &runDir)
+{
+    std::vector<std::pair<int64_t, std::string>> found;
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(fs::path(runDir) / "checkpoints", ec)) {
+        const int64_t step = checkpointStep(entry.path().string());
+        if (step >= 0 && entry.is_directory() && missingCheckpointFile(entry.path().string()).empty())
+            found.emplace_back(step, entry.path().string());
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> dirs;
+    for (auto &f : found)
+        dirs.push_back(std::move(f.second));
+    return dirs;
+}
+
+std::optional<std::string> latestCheckpoint(const std::string &runDir)
+{
+    auto all = listCheckpoints(runDir);
+    if (all.empty())
+        return std::nullopt;
+    return all.back();
+}
+
+Status pruneCheckpoints(const std::string &runDir, int64_t keep, int64_t protectedStep)
+{
+    if (keep <= 0)
+        return okStatus();
+    const auto all = listCheckpoints(runDir);
+    for (size_t i = 0; i + static_cast<size_t>(keep) < all.size(); ++i) {
+        if (checkpointStep(all[i]) == protectedStep)
+            continue;
+        const fs::path doomed = fs::path(all[i]).parent_path() / (".tmp-delete-" + fs::path(all[i]).filename().string());
+        std::error_code ec;
+        fs::rename(all[i], doomed, ec);
+        if (ec)
+            return makeError(ErrorCode::Io, "cannot retire old checkpoint: " + ec.message(), all[i]);
+        fs::remove_all(doomed, ec);
+    }
+    return okStatus();
+}
+
+void removeTemporaryFolders(const std::string &runDir)
+{
+    std::error_code ec;
+    std::vector<fs::path> leftovers;
+    for (const auto &entry : fs::directory_iterator(fs::path(runDir) / "checkpoints", ec)) {
+        if (entry.path().filename().string().rfind(".tmp-", 0) == 0 || entry.path().filename() == ".best.tmp")
+            leftovers.push_back(entry.path());
+    }
+    for (const auto &path : leftovers)
+        fs::remove_all(path, ec);
+}
 
 std::string checkpointName(int64_t step)
 {
@@ -65,7 +159,8 @@ Status writeFileSynced(const std::string &path, const std::string &content)
 }
 
 Result<std::string> saveCheckpoint(const std::string &runDir, int64_t step, const TensorMap &adapter,
-                                   const nlohmann::json &adapterConfig, const nlohmann::json &trainerState)
+                                   const nlohmann::json &adapterConfig, const nlohmann::json &trainerState,
+                                   const std::function<Status(const std::string &dir)> &writeState)
 {
     const fs::path root = fs::path(runDir) / "checkpoints";
     const fs::path final = root / checkpointName(step);
@@ -81,6 +176,8 @@ Result<std::string> saveCheckpoint(const std::string &runDir, int64_t step, cons
     if (auto st = writeFileSynced((tmp / "adapter_config.json").string(), adapterConfig.dump(2) + "\n"); !st)
         return st.error();
     if (auto st = writeFileSynced((tmp / "trainer_state.json").string(), trainerState.dump(2) + "\n"); !st)
+        return st.error();
+    if (auto st = writeState(tmp.string()); !st)
         return st.error();
     if (auto st = syncDirectory(tmp.string()); !st)
         return st.error();

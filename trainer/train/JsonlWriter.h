@@ -17,7 +17,8 @@ public:
     JsonlWriter(const JsonlWriter &) = delete;
     JsonlWriter &operator=(const JsonlWriter &) = delete;
 
-    Status open(const std::string &path);  // appends if the file exists
+    Status open(const std::string &path);  // appends if the file exists; closes what was open
+    void close();
     Status write(const nlohmann::json &record);
     bool isOpen() const { return m_file != nullptr; }
 
@@ -26,6 +27,11 @@ private:
     std::string m_path;
 };
 
-double unixTime();  // seconds since the epoch, with sub-second precision
+double unixTime();
+
+// For a resume at `step`: keeps the records whose "step" is ≤ step (and lines without one),
+// drops the rest and any partial last line, and replaces the file atomically (a new inode,
+// which tells tailers to read it again from the start). A missing file is fine.
+Status rewindJsonl(const std::string &path, int64_t step);  // seconds since the epoch, with sub-second precision
 
 }  // namespace corral

@@ -2,20 +2,20 @@
 
 #include "compat/TorchCompat.h"
 #include "config/ConfigWriter.h"
-#include "data/TextDataset.h"
-#include "model/Llama.h"
 #include "train/Checkpoint.h"
-#include "train/JsonlWriter.h"
+#include "train/GradClip.h"
 #include "train/LrSchedule.h"
+#include "train/StopSignals.h"
+#include "train/TrainerState.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
 #include <ostream>
+#include <sys/resource.h>
 
 namespace fs = std::filesystem;
 
@@ -23,22 +23,27 @@ namespace corral {
 
 namespace {
 constexpr int kMaxConsecutiveNonFinite = 5;
+
+int64_t peakRssBytes()
+{
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
-struct Trainer::State {
-    ByteTokenizer tokenizer;
-    TextData data;
-    LlamaForCausalLM model{nullptr};
-    std::unique_ptr<torch::optim::AdamW> optimizer;
-    std::unique_ptr<BatchSampler> sampler;
-    JsonlWriter metrics;
-    JsonlWriter events;
-    std::chrono::steady_clock::time_point start;
-    int64_t tokensSeen = 0;
-};
+// Summed token cross-entropy of a batch of packed rows [B, T+1]: inputs row[:-1], targets row[1:].
+torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const torch::Tensor &rows)
+{
+    const auto logits = model(rows.slice(1, 0, -1));  // [B, T, V]
+    return torch::nn::functional::cross_entropy(
+        logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), rows.slice(1, 1).reshape({-1}),
+        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+}
+}  // namespace
 
-Trainer::Trainer(RunConfig config, std::string runDir, std::ostream &log)
-    : m_config(std::move(config)), m_runDir(std::move(runDir)), m_log(log), m(std::make_unique<State>())
+Trainer::Trainer(RunConfig config, TrainerOptions options, std::ostream &log, std::ostream &progress)
+    : m_config(std::move(config)), m_options(std::move(options)), m_log(log), m_progress(progress),
+      m(std::make_unique<State>())
 {
 }
 
@@ -62,20 +67,11 @@ Result<TrainSummary> Trainer::run()
     return result;
 }
 
-// ---- setup: run directory, resolved config, data, model, optimizer -------------------------
+// ---- setup: run directory, data, model, optimizer, then the resume point ----------------------
 Status Trainer::setup()
 {
-    std::error_code ec;
-    fs::create_directories(fs::path(m_runDir) / "checkpoints", ec);
-    if (ec)
-        return makeError(ErrorCode::Io, "cannot create run directory: " + ec.message(), m_runDir);
-    if (auto st = writeConfigFile(m_config, (fs::path(m_runDir) / "config.yaml").string()); !st)
+    if (auto st = prepareRunDirectory(); !st)
         return st;
-    if (auto st = m->metrics.open((fs::path(m_runDir) / "metrics.jsonl").string()); !st)
-        return st;
-    if (auto st = m->events.open((fs::path(m_runDir) / "events.jsonl").string()); !st)
-        return st;
-
     const TrainConfig &t = m_config.train;
     if (t.threads > 0)
         torch::set_num_threads(static_cast<int>(t.threads));
@@ -92,12 +88,14 @@ Status Trainer::setup()
     m->model->initialize(static_cast<uint64_t>(m_config.model.seed), static_cast<uint64_t>(t.seed));
     m->model->train();
 
-    // AdamW over the LoRA matrices only; the base model has requires_grad == false throughout.
-    auto params = m->model->adapterParameters();
+    // AdamW over the LoRA matrices only (they have no biases or norms to exempt from decay);
+    // the base model has requires_grad == false throughout and is never in the optimizer.
     m->optimizer = std::make_unique<torch::optim::AdamW>(
-        params, torch::optim::AdamWOptions(t.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(t.weight_decay));
+        m->model->adapterParameters(),
+        torch::optim::AdamWOptions(t.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(t.weight_decay));
     m->sampler = std::make_unique<BatchSampler>(m->data.train.rows.size(0), t.micro_batch_size,
                                                 static_cast<uint64_t>(t.seed));
+    m->early = std::make_unique<EarlyStopping>(t.early_stopping_patience, t.early_stopping_min_delta);
     torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout
 
     int64_t trainable = 0, total = 0;
@@ -111,8 +109,28 @@ Status Trainer::setup()
           << "data: " << m->data.train.documents << " train / " << m->data.val.documents << " val documents, "
           << m->data.train.rows.size(0) << " / " << m->data.val.rows.size(0) << " sequences of "
           << m_config.data.max_seq_len << " tokens\n";
-    return m->events.write({{"kind", "started"},
+
+    std::string resumeFrom;
+    if (m_options.resume == "auto") {
+        if (auto latest = latestCheckpoint(m_options.runDir))
+            resumeFrom = *latest;
+    } else if (m_options.resume != "none") {
+        resumeFrom = m_options.resume;
+    }
+    if (!resumeFrom.empty()) {
+        if (auto st = restore(resumeFrom); !st)
+            return st;
+    }
+    // Metrics past the resume point (or all of them, for a run killed before its first
+    // checkpoint) are dropped before the writer opens the file, so no step appears twice.
+    const std::string metricsPath = (fs::path(m_options.runDir) / "metrics.jsonl").string();
+    if (auto st = rewindJsonl(metricsPath, m->resumedFrom >= 0 ? m->step : -1); !st)
+        return st;
+    if (auto st = m->metrics.open(metricsPath); !st)
+        return st;
+    return m->events.write({{"kind", m->resumedFrom >= 0 ? "resumed" : "started"},
                             {"time", unixTime()},
+                            {"step", m->step},
                             {"run_name", m_config.output.run_name},
                             {"model", m_config.model.name},
                             {"parameters", total},
@@ -121,6 +139,24 @@ Status Trainer::setup()
                             {"val_sequences", m->data.val.rows.size(0)},
                             {"max_steps", t.max_steps},
                             {"torch", compat::torchVersion()}});
+}
+
+Status Trainer::prepareRunDirectory()
+{
+    const fs::path dir(m_options.runDir);
+    std::error_code ec;
+    const bool holdsRun = fs::exists(dir / "metrics.jsonl", ec) || !listCheckpoints(dir.string()).empty();
+    if (holdsRun && m_options.resume == "none")
+        return makeError(ErrorCode::InvalidArgument,
+                         "already holds a run; pass --resume auto to continue it, or choose another --output",
+                         dir.string());
+    fs::create_directories(dir / "checkpoints", ec);
+    if (ec)
+        return makeError(ErrorCode::Io, "cannot create run directory: " + ec.message(), dir.string());
+    removeTemporaryFolders(dir.string());
+    if (auto st = writeConfigFile(m_config, (dir / "config.yaml").string()); !st)
+        return st;
+    return m->events.open((dir / "events.jsonl").string());
 }
 
 // ---- evaluate: mean token loss over the whole validation split ------------------------------
@@ -133,36 +169,30 @@ double Trainer::evaluate()
     int64_t tokens = 0;
     for (int64_t i = 0; i < rows.size(0); i += m_config.train.micro_batch_size) {
         const auto batch = rows.slice(0, i, std::min(rows.size(0), i + m_config.train.micro_batch_size));
-        const auto logits = m->model(batch.slice(1, 0, -1));  // [B, T, V]
-        const auto targets = batch.slice(1, 1);  // [B, T]
-        lossSum += torch::nn::functional::cross_entropy(
-                       logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), targets.reshape({-1}),
-                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                       .item<double>();
-        tokens += targets.numel();
+        lossSum += summedTokenLoss(m->model, batch).item<double>();
+        tokens += batch.size(0) * (batch.size(1) - 1);
     }
     m->model->train();
     return lossSum / static_cast<double>(std::max<int64_t>(1, tokens));
 }
 
-// ---- save_checkpoint ------------------------------------------------------------------------
-Result<std::string> Trainer::saveCheckpoint(int64_t step, double valLoss)
+void Trainer::reportProgress(int64_t step, bool force)
 {
-    TensorMap adapter;
-    for (const auto &[name, tensor] : m->model->adapterStateDict())
-        adapter.emplace(name, tensor.to(torch::kFloat));
-    const nlohmann::json state = {{"format", 1},
-                                  {"step", step},
-                                  {"epoch", m->sampler->epoch()},
-                                  {"tokens", m->tokensSeen},
-                                  {"val_loss", valLoss},
-                                  {"time", unixTime()}};
-    auto dir = corral::saveCheckpoint(m_runDir, step, adapter, peftAdapterConfig(m_config.lora, m_config.model.name), state);
-    if (dir) {
-        m_log << "saved " << dir.value() << "\n";
-        (void)m->events.write({{"kind", "checkpoint"}, {"step", step}, {"path", dir.value()}, {"time", unixTime()}});
-    }
-    return dir;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && std::chrono::duration<double>(now - m->lastProgress).count() < m_options.progressSeconds)
+        return;
+    m->lastProgress = now;
+    const int64_t maxSteps = m_config.train.max_steps;
+    const double segment = std::chrono::duration<double>(now - m->segmentStart).count();
+    const int64_t stepsThisSegment = step - m->segmentFirstStep;
+    const double eta = stepsThisSegment > 0 ? segment / static_cast<double>(stepsThisSegment) * static_cast<double>(maxSteps - step) : 0.0;
+    const auto etaSeconds = static_cast<int64_t>(eta + 0.5);
+    m_progress << "step " << step << "/" << maxSteps << " (" << (100 * step / maxSteps) << "%) | loss " << std::fixed
+               << std::setprecision(4) << m->lastTrainLoss << " | val " << m->lastValLoss << " | "
+               << std::setprecision(0) << m->lastTokensPerSecond << " tok/s | ETA " << etaSeconds / 60 << ":"
+               << std::setw(2) << std::setfill('0') << etaSeconds % 60 << std::setfill(' ') << std::defaultfloat
+               << std::setprecision(6) << "\n"
+               << std::flush;
 }
 
 // ---- train ----------------------------------------------------------------------------------
@@ -173,17 +203,23 @@ Result<TrainSummary> Trainer::train()
     const int64_t stepTokens = t.grad_accum_steps * t.micro_batch_size * seqLen;  // every row is full length
     const auto &rows = m->data.train.rows;
     auto params = m->model->adapterParameters();
-
     TrainSummary summary;
-    summary.firstValLoss = summary.lastValLoss = summary.bestValLoss = evaluate();
-    (void)m->metrics.write({{"kind", "val"}, {"step", 0}, {"loss", summary.firstValLoss},
-                            {"ppl", std::exp(summary.firstValLoss)}, {"time", unixTime()}});
-    m_log << "step 0: val loss " << summary.firstValLoss << "\n";
-    int64_t evalsWithoutImprovement = 0;
-    int nonFiniteInARow = 0;
-    m->start = std::chrono::steady_clock::now();
+    summary.resumedFrom = m->resumedFrom;
 
-    for (int64_t step = 0; step < t.max_steps; ++step) {
+    if (m->resumedFrom < 0) {
+        m->firstValLoss = m->lastValLoss = evaluate();
+        (void)m->early->update(0, m->firstValLoss);
+        (void)m->metrics.write({{"kind", "val"}, {"step", 0}, {"loss", m->firstValLoss},
+                                {"ppl", std::exp(m->firstValLoss)}, {"time", unixTime()}});
+        m_log << "step 0: val loss " << m->firstValLoss << "\n";
+    }
+    m->segmentStart = m->lastProgress = std::chrono::steady_clock::now();
+    m->segmentFirstStep = m->step;
+
+    std::string lastSaved;
+    int64_t lastSavedStep = -1;
+    while (m->step < t.max_steps) {
+        const int64_t step = m->step;  // 0-based index of the update being taken
         const auto stepStart = std::chrono::steady_clock::now();
         const double lr = learningRate(t, step);
         for (auto &group : m->optimizer->param_groups())
@@ -195,80 +231,80 @@ Result<TrainSummary> Trainer::train()
         double stepLoss = 0.0;
         for (int64_t micro = 0; micro < t.grad_accum_steps; ++micro) {
             const auto batch = rows.index_select(0, m->sampler->next());  // [B, T+1]
-            const auto logits = m->model(batch.slice(1, 0, -1));  // [B, T, V]
-            const auto loss = torch::nn::functional::cross_entropy(
-                                  logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), batch.slice(1, 1).reshape({-1}),
-                                  torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                              / static_cast<double>(stepTokens);
+            const auto loss = summedTokenLoss(m->model, batch) / static_cast<double>(stepTokens);
             loss.backward();
             stepLoss += loss.item<double>();
         }
-        const double gradNorm = torch::nn::utils::clip_grad_norm_(
-            params, t.grad_clip > 0 ? t.grad_clip : std::numeric_limits<double>::infinity());
+        const double gradNorm = clipGradients(params, t.grad_clip);
+        ++m->step;
+        const int64_t done = m->step;
         if (!std::isfinite(stepLoss) || !std::isfinite(gradNorm)) {
-            (void)m->events.write({{"kind", "skipped_step"}, {"step", step + 1}, {"reason", "non-finite loss or gradient"},
+            (void)m->events.write({{"kind", "skipped_step"}, {"step", done}, {"reason", "non-finite loss or gradient"},
                                    {"time", unixTime()}});
-            if (++nonFiniteInARow >= kMaxConsecutiveNonFinite)
+            if (++m->nonFiniteInARow >= kMaxConsecutiveNonFinite)
                 return makeError(ErrorCode::Runtime,
                                  std::to_string(kMaxConsecutiveNonFinite)
                                      + " consecutive steps had a non-finite loss or gradient; lower train.lr",
-                                 "step " + std::to_string(step + 1));
-            continue;
+                                 "step " + std::to_string(done));
+        } else {
+            m->nonFiniteInARow = 0;
+            m->optimizer->step();
+            m->tokensSeen += stepTokens;
+            const double stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
+            m->lastTrainLoss = stepLoss;
+            m->lastTokensPerSecond = static_cast<double>(stepTokens) / stepSeconds;
+            (void)m->metrics.write({{"kind", "train"}, {"step", done}, {"epoch", m->sampler->epoch()},
+                                    {"tokens", m->tokensSeen}, {"loss", stepLoss}, {"lr", lr}, {"grad_norm", gradNorm},
+                                    {"tokens_per_s", m->lastTokensPerSecond}, {"peak_rss_bytes", peakRssBytes()},
+                                    {"time", unixTime()}, {"elapsed_s", m->elapsedSeconds()}});
         }
-        nonFiniteInARow = 0;
-        m->optimizer->step();
-        m->tokensSeen += stepTokens;
-
-        const double stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m->start).count();
-        const int64_t done = step + 1;
-        (void)m->metrics.write({{"kind", "train"}, {"step", done}, {"epoch", m->sampler->epoch()},
-                                {"tokens", m->tokensSeen}, {"loss", stepLoss}, {"lr", lr}, {"grad_norm", gradNorm},
-                                {"tokens_per_s", static_cast<double>(stepTokens) / stepSeconds},
-                                {"time", unixTime()}, {"elapsed_s", elapsed}});
-        m_log << "step " << done << "/" << t.max_steps << " | loss " << std::fixed << std::setprecision(4) << stepLoss
-              << " | lr " << std::scientific << std::setprecision(2) << lr << std::fixed << " | grad " << std::setprecision(3)
-              << gradNorm << " | " << std::setprecision(0) << static_cast<double>(stepTokens) / stepSeconds << " tok/s\n"
-              << std::defaultfloat << std::setprecision(6);
 
         const bool last = done == t.max_steps;
-        bool stopNow = false;
+        bool stopEarly = false;
         if (done % t.eval_interval == 0 || last) {
             const double val = evaluate();
-            summary.lastValLoss = val;
+            m->lastValLoss = val;
             (void)m->metrics.write({{"kind", "val"}, {"step", done}, {"loss", val}, {"ppl", std::exp(val)},
                                     {"time", unixTime()}});
             (void)m->events.write({{"kind", "eval"}, {"step", done}, {"val_loss", val}, {"time", unixTime()}});
             m_log << "step " << done << ": val loss " << val << " (ppl " << std::exp(val) << ")\n";
-            if (val < summary.bestValLoss - t.early_stopping_min_delta) {
-                summary.bestValLoss = val;
-                summary.bestStep = done;
-                evalsWithoutImprovement = 0;
-            } else if (t.early_stopping_patience > 0 && ++evalsWithoutImprovement >= t.early_stopping_patience) {
-                stopNow = true;
-                summary.stoppedEarly = true;
-                (void)m->events.write({{"kind", "early_stop"}, {"step", done}, {"best_step", summary.bestStep},
-                                       {"best_val_loss", summary.bestValLoss}, {"time", unixTime()}});
-                m_log << "early stop: no improvement in " << evalsWithoutImprovement << " evaluations\n";
+            if (m->early->update(done, val).stop) {
+                stopEarly = summary.stoppedEarly = true;
+                (void)m->events.write({{"kind", "early_stop"}, {"step", done}, {"best_step", m->early->bestStep()},
+                                       {"best_val_loss", m->early->bestLoss()}, {"time", unixTime()}});
+                m_log << "early stop: no improvement in " << m->early->evaluationsWithoutImprovement()
+                      << " evaluations\n";
             }
         }
-        summary.steps = done;
-        if ((t.save_interval > 0 && done % t.save_interval == 0) || last || stopNow) {
-            auto dir = saveCheckpoint(done, summary.lastValLoss);
+        const int signal = pendingStopSignal();
+        if ((t.save_interval > 0 && done % t.save_interval == 0) || last || stopEarly || signal) {
+            auto dir = saveCheckpoint(done);
             if (!dir)
                 return dir.error();
-            summary.finalCheckpoint = dir.value();
-            if (summary.bestStep == done) {
-                if (auto st = writeBestPointer(m_runDir, done, summary.lastValLoss); !st)
-                    return st.error();
-            }
+            lastSaved = dir.value();
+            lastSavedStep = done;
         }
-        if (stopNow)
+        reportProgress(done, last);
+        if (signal) {
+            summary.stopSignal = signal;
+            (void)m->events.write({{"kind", "preempted"}, {"step", done}, {"signal", signalName(signal)},
+                                   {"checkpoint", lastSaved}, {"time", unixTime()}});
+            m_log << signalName(signal) << ": saved " << lastSaved << ", exiting for a requeue\n";
+            break;
+        }
+        if (stopEarly)
             break;
     }
-    (void)m->events.write({{"kind", "finished"}, {"step", summary.steps}, {"val_loss", summary.lastValLoss},
-                           {"best_val_loss", summary.bestValLoss}, {"best_step", summary.bestStep},
-                           {"checkpoint", summary.finalCheckpoint}, {"time", unixTime()}});
+    summary.steps = m->step;
+    summary.firstValLoss = m->firstValLoss;
+    summary.lastValLoss = m->lastValLoss;
+    summary.bestValLoss = m->early->bestLoss();
+    summary.bestStep = m->early->bestStep();
+    summary.finalCheckpoint = lastSavedStep >= 0 ? lastSaved : latestCheckpoint(m_options.runDir).value_or("");
+    if (!summary.stopSignal)
+        (void)m->events.write({{"kind", "finished"}, {"step", summary.steps}, {"val_loss", summary.lastValLoss},
+                               {"best_val_loss", summary.bestValLoss}, {"best_step", summary.bestStep},
+                               {"checkpoint", summary.finalCheckpoint}, {"time", unixTime()}});
     return summary;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The training recipe, read top to bottom in Trainer.cpp: setup (run dir, data, model,
-// optimizer), train (accumulate, clip, step, log), evaluate, save_checkpoint.
-// This header stays free of LibTorch so the CLI compiles quickly.
+// optimizer, resume), train (accumulate, clip, step, log), evaluate; checkpoints and resume
+// in TrainerCheckpoint.cpp. This header stays free of LibTorch so the CLI compiles quickly.
 #include "config/Result.h"
 #include "config/RunConfig.h"
 
@@ -11,19 +11,29 @@
 
 namespace corral {
 
+struct TrainerOptions {
+    std::string runDir;
+    // none: a new run (refused when RUN_DIR already holds one); auto: continue from the newest
+    // complete checkpoint, or start afresh when there is none; otherwise a checkpoint folder.
+    std::string resume = "none";
+    double progressSeconds = 5.0;  // how often the progress line goes to the progress stream
+};
+
 struct TrainSummary {
     int64_t steps = 0;
+    int64_t resumedFrom = -1;  // the checkpoint step the run continued from; -1 for a fresh run
     double firstValLoss = 0.0;  // before any update
     double lastValLoss = 0.0;
     double bestValLoss = 0.0;
     int64_t bestStep = 0;
     bool stoppedEarly = false;
+    int stopSignal = 0;  // non-zero: stopped by this signal after saving a checkpoint
     std::string finalCheckpoint;
 };
 
 class Trainer {
 public:
-    Trainer(RunConfig config, std::string runDir, std::ostream &log);
+    Trainer(RunConfig config, TrainerOptions options, std::ostream &log, std::ostream &progress);
     ~Trainer();
     Trainer(const Trainer &) = delete;
     Trainer &operator=(const Trainer &) = delete;
@@ -32,16 +42,21 @@ public:
     // (when the run directory could be opened) and the error is returned.
     Result<TrainSummary> run();
 
-private:
     struct State;
+
+private:
     Status setup();
+    Status prepareRunDirectory();
+    Status restore(const std::string &checkpointDir);
     Result<TrainSummary> train();
     double evaluate();
-    Result<std::string> saveCheckpoint(int64_t step, double valLoss);
+    Result<std::string> saveCheckpoint(int64_t step);
+    void reportProgress(int64_t step, bool force);
 
     RunConfig m_config;
-    std::string m_runDir;
+    TrainerOptions m_options;
     std::ostream &m_log;
+    std::ostream &m_progress;
     std::unique_ptr<State> m;
 };
 

@@ -1,0 +1,152 @@
+// The Trainer's checkpoint and resume: what a checkpoint holds is exactly what the next step
+// depends on (adapters, AdamW moments, the data order position, the RNG, the early-stopping
+// counters), so a resumed run repeats the uninterrupted one bit for bit on the same machine.
+#include "train/Checkpoint.h"
+#include "train/TrainerState.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <ostream>
+
+namespace fs = std::filesystem;
+
+namespace corral {
+
+namespace {
+constexpr int kStateFormat = 1;
+
+// JSON has no infinity or NaN: they travel as null.
+nlohmann::json number(double v)
+{
+    return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+double numberOr(const nlohmann::json &j, const char *key, double fallback)
+{
+    return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
+}
+
+std::string shapeText(const torch::Tensor &t)
+{
+    std::string s = "[";
+    for (int64_t i = 0; i < t.dim(); ++i)
+        s += (i ? ", " : "") + std::to_string(t.size(i));
+    return s + "]";
+}
+}  // namespace
+
+Result<std::string> Trainer::saveCheckpoint(int64_t step)
+{
+    TensorMap adapter;
+    for (const auto &[name, tensor] : m->model->adapterStateDict())
+        adapter.emplace(name, tensor.to(torch::kFloat));
+    const BatchSampler::Position position = m->sampler->position();
+    const nlohmann::json state = {
+        {"format", kStateFormat},
+        {"step", step},
+        {"epoch", m->sampler->epoch()},
+        {"tokens", m->tokensSeen},
+        {"val_loss", number(m->lastValLoss)},
+        {"first_val_loss", number(m->firstValLoss)},
+        {"best_val_loss", number(m->early->bestLoss())},
+        {"best_step", m->early->bestStep()},
+        {"evals_without_improvement", m->early->evaluationsWithoutImprovement()},
+        {"non_finite_in_a_row", m->nonFiniteInARow},
+        {"sampler", {{"epoch", position.epoch}, {"offset", position.offset}}},
+        {"elapsed_s", m->elapsedSeconds()},
+        {"time", unixTime()},
+    };
+    auto writeState = [this](const std::string &dir) -> Status {
+        // AdamW moments and step counts, plus the CPU generator (dropout) in one archive.
+        const std::string path = (fs::path(dir) / "optimizer.pt").string();
+        torch::serialize::OutputArchive archive;
+        m->optimizer->save(archive);
+        auto generator = at::detail::getDefaultCPUGenerator();
+        {
+            std::lock_guard<std::mutex> lock(generator.mutex());
+            archive.write("rng_cpu", generator.get_state());
+        }
+        archive.save_to(path);
+        return syncFile(path);
+    };
+    auto dir = corral::saveCheckpoint(m_options.runDir, step, adapter,
+                                      peftAdapterConfig(m_config.lora, m_config.model.name), state, writeState);
+    if (!dir)
+        return dir;
+    m_log << "saved " << dir.value() << "\n";
+    (void)m->events.write({{"kind", "checkpoint"}, {"step", step}, {"path", dir.value()}, {"time", unixTime()}});
+    if (m->early->bestStep() == step) {
+        if (auto st = writeBestPointer(m_options.runDir, step, m->early->bestLoss()); !st)
+            return st.error();
+    }
+    if (auto st = pruneCheckpoints(m_options.runDir, m_config.train.keep_checkpoints, m->early->bestStep()); !st)
+        return st.error();
+    return dir;
+}
+
+Status Trainer::restore(const std::string &dir)
+{
+    if (const std::string missing = missingCheckpointFile(dir); !missing.empty())
+        return makeError(ErrorCode::NotFound, "not a complete checkpoint: " + missing + " is missing", dir);
+    const std::string adapterFile = (fs::path(dir) / "adapter_model.safetensors").string();
+    auto tensors = readSafetensors(adapterFile);
+    if (!tensors)
+        return tensors.error();
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &[name, param] : m->model->adapterStateDict()) {
+            const auto found = tensors.value().find(name);
+            if (found == tensors.value().end())
+                return makeError(ErrorCode::Parse, "tensor '" + name + "' is missing", adapterFile);
+            if (!found->second.sizes().equals(param.sizes()))
+                return makeError(ErrorCode::Parse,
+                                 "tensor '" + name + "': expected shape " + shapeText(param) + ", found "
+                                     + shapeText(found->second),
+                                 adapterFile);
+            param.copy_(found->second);
+        }
+    }
+
+    nlohmann::json state;
+    try {
+        state = nlohmann::json::parse(std::ifstream(fs::path(dir) / "trainer_state.json"));
+        if (state.value("format", 0) != kStateFormat)
+            return makeError(ErrorCode::Parse, "unsupported trainer_state format " + state.value("format", nlohmann::json()).dump(),
+                             dir);
+        m->step = state.at("step").get<int64_t>();
+        m->tokensSeen = state.at("tokens").get<int64_t>();
+        m->firstValLoss = numberOr(state, "first_val_loss", std::nan(""));
+        m->lastValLoss = numberOr(state, "val_loss", std::nan(""));
+        m->nonFiniteInARow = state.value("non_finite_in_a_row", 0);
+        m->elapsedBefore = numberOr(state, "elapsed_s", 0.0);
+        m->early->restore(numberOr(state, "best_val_loss", std::numeric_limits<double>::infinity()),
+                          state.value("best_step", int64_t{-1}), state.value("evals_without_improvement", int64_t{0}));
+        m->sampler->restore({state.at("sampler").at("epoch").get<int64_t>(), state.at("sampler").at("offset").get<int64_t>()});
+    } catch (const nlohmann::json::exception &e) {
+        return makeError(ErrorCode::Parse, std::string("trainer_state.json: ") + e.what(), dir);
+    }
+
+    torch::serialize::InputArchive archive;
+    archive.load_from((fs::path(dir) / "optimizer.pt").string());
+    m->optimizer->load(archive);
+    torch::Tensor rng;
+    archive.read("rng_cpu", rng);
+    auto generator = at::detail::getDefaultCPUGenerator();
+    {
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        generator.set_state(rng);
+    }
+
+    m->resumedFrom = m->step;
+    m_log << "resumed from " << dir << " at step " << m->step << "\n";
+    return okStatus();
+}
+
+}  // namespace corral

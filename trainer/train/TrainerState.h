@@ -1,0 +1,50 @@
+#pragma once
+// Private to the Trainer's .cpp files: everything a run carries from step to step, which is
+// also what a checkpoint must hold for an exact resume.
+#include "data/TextDataset.h"
+#include "model/Llama.h"
+#include "train/EarlyStopping.h"
+#include "train/JsonlWriter.h"
+#include "train/Trainer.h"
+
+#include <torch/optim/adamw.h>
+
+#include <chrono>
+#include <limits>
+#include <memory>
+
+namespace corral {
+
+struct Trainer::State {
+    ByteTokenizer tokenizer;
+    TextData data;
+    LlamaForCausalLM model{nullptr};
+    std::unique_ptr<torch::optim::AdamW> optimizer;
+    std::unique_ptr<BatchSampler> sampler;
+    std::unique_ptr<EarlyStopping> early;
+    JsonlWriter metrics;
+    JsonlWriter events;
+
+    // Progress, saved in trainer_state.json.
+    int64_t step = 0;  // completed optimizer steps
+    int64_t tokensSeen = 0;
+    double firstValLoss = std::numeric_limits<double>::quiet_NaN();
+    double lastValLoss = std::numeric_limits<double>::quiet_NaN();
+    int nonFiniteInARow = 0;
+    double elapsedBefore = 0.0;  // seconds trained before this process (earlier segments)
+    int64_t resumedFrom = -1;
+
+    // This process only.
+    std::chrono::steady_clock::time_point segmentStart;
+    std::chrono::steady_clock::time_point lastProgress;
+    int64_t segmentFirstStep = 0;
+    double lastTrainLoss = std::numeric_limits<double>::quiet_NaN();
+    double lastTokensPerSecond = 0.0;
+
+    double elapsedSeconds() const
+    {
+        return elapsedBefore + std::chrono::duration<double>(std::chrono::steady_clock::now() - segmentStart).count();
+    }
+};
+
+}  // namespace corral
