@@ -2,6 +2,7 @@
 // and hands over to the trainer library. Exit codes: 0 done, 1 training failed, 2 bad usage or config.
 #include "config/ConfigLoader.h"
 #include "config/ConfigReference.h"
+#include "data/TextDataset.h"
 #include "train/StopSignals.h"
 #include "train/Trainer.h"
 
@@ -38,6 +39,31 @@ int usageError(const std::string &message)
 {
     std::cerr << "corral-train: " << message << "\n" << kUsage;
     return 2;
+}
+
+// `validate` also reads the data: a config whose batches the data cannot fill is refused
+// here, before it reaches a cluster queue.
+int validateData(const corral::RunConfig &config, const std::string &configPath)
+{
+    auto data = corral::loadTextData(config.data, corral::ByteTokenizer{});
+    if (!data) {
+        std::cerr << data.error().toString() << "\n";
+        return 2;
+    }
+    const auto &d = data.value();
+    for (const auto &problem : d.problems)
+        std::cerr << "warning: skipped bad record " << problem.toString() << "\n";
+    if (d.train.size() < config.train.micro_batch_size) {
+        std::cerr << "train.micro_batch_size: must be ≤ the " << d.train.size() << " training sequences of up to "
+                  << config.data.max_seq_len << " tokens, got " << config.train.micro_batch_size << "\n";
+        return 2;
+    }
+    const int64_t perStep = config.train.micro_batch_size * config.train.grad_accum_steps;
+    std::cout << configPath << ": OK\n"
+              << "data: " << d.train.size() << " training / " << d.val.size() << " validation sequences, "
+              << d.train.targets << " training tokens; a step takes " << perStep << " sequences, an epoch is about "
+              << std::max<int64_t>(1, d.train.size() / perStep) << " steps\n";
+    return 0;
 }
 
 }  // namespace
@@ -92,10 +118,8 @@ int main(int argc, char **argv)
         std::cerr << report.summary();
         return 2;
     }
-    if (args.command == "validate") {
-        std::cout << args.config << ": OK\n";
-        return 0;
-    }
+    if (args.command == "validate")
+        return validateData(report.config, args.config);
 
     std::string runDir = !args.output.empty() ? args.output : report.config.output.dir;
     if (runDir.empty())

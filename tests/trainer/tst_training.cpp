@@ -115,7 +115,7 @@ TEST(Training, UnreadableDataFailsWithAFailedEvent)
     const auto events = readJsonl(runDir / "events.jsonl");
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.back().at("kind"), "failed");
-    EXPECT_NE(events.back().at("message").get<std::string>().find("fewer than one sequence"), std::string::npos);
+    EXPECT_NE(events.back().at("message").get<std::string>().find("yields no sequence"), std::string::npos);
     fs::remove_all(runDir);
     fs::remove(tiny);
 }

@@ -1,5 +1,6 @@
 #include "config/ConfigLoader.h"
 
+#include "config/DataFiles.h"
 #include "config/Schema.h"
 #include "config/Yaml.h"
 
@@ -233,9 +234,9 @@ std::vector<ConfigProblem> validateConfig(const RunConfig &config)
     }
     for (size_t i = 0; i < config.data.files.size(); ++i) {
         const std::string &file = config.data.files[i];
-        std::error_code ec;
-        if (!file.empty() && !fs::is_regular_file(file, ec))
-            problems.push_back({"data.files[" + std::to_string(i) + "]", "no such file '" + file + "'", {}});
+        if (!file.empty() && expandDataEntry(file).empty())
+            problems.push_back({"data.files[" + std::to_string(i) + "]",
+                                (isGlobPattern(file) ? "no file matches '" : "no such file '") + file + "'", {}});
     }
     if (config.train.warmup_steps >= config.train.max_steps && config.train.warmup_steps > 0)
         problems.push_back({"train.warmup_steps",

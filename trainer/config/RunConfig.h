@@ -20,10 +20,15 @@ struct LoraConfig {
 };
 
 struct DataConfig {
-    std::vector<std::string> files;  // absolute after loading (relative ones resolve against the config's folder)
-    std::string format = "text";
+    std::vector<std::string> files;  // paths or globs; absolute after loading (relative ones resolve against the config's folder)
+    std::string format = "text";  // text | alpaca | chat
+    std::string text_field = "text";  // JSONL field of the text format
+    std::string messages_field = "messages";  // JSONL field of the chat format
+    bool train_on_inputs = false;  // alpaca/chat: also learn the prompt, not only the response
+    bool packing = true;  // pack documents into full rows; false: one document per row, padded per batch
     int64_t max_seq_len = 128;
     double val_fraction = 0.1;
+    double max_bad_fraction = 0.01;  // stop before training when more records than this are bad
     int64_t seed = 1234;
 };
 

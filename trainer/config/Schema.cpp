@@ -82,17 +82,33 @@ std::vector<FieldSpec> buildSchema()
             .choices(projections),
 
         Field(&R::data, "data", &DataConfig::files, "files", T::StringList,
-              "Training text files; relative paths resolve against the config file's folder.")
+              "Data files or glob patterns (*.jsonl); relative paths resolve against the config file's folder. "
+              "Files ending in .jsonl or .json hold one JSON record per line; others are plain text.")
             .required(),
         Field(&R::data, "data", &DataConfig::format, "format", T::Enum,
-              "text: plain text, documents separated by blank lines.")
-            .choices({"text"}),
+              "text: plain text (documents separated by blank lines) or the text_field of JSONL records; "
+              "alpaca: JSONL records with instruction, optional input, and output; "
+              "chat: JSONL records whose messages_field lists {role, content} turns.")
+            .choices({"text", "alpaca", "chat"}),
+        Field(&R::data, "data", &DataConfig::text_field, "text_field", T::String,
+              "JSONL field holding the text, for the text format."),
+        Field(&R::data, "data", &DataConfig::messages_field, "messages_field", T::String,
+              "JSONL field holding the list of messages, for the chat format."),
+        Field(&R::data, "data", &DataConfig::train_on_inputs, "train_on_inputs", T::Bool,
+              "alpaca and chat: also compute the loss on prompts and user turns, not only on responses."),
+        Field(&R::data, "data", &DataConfig::packing, "packing", T::Bool,
+              "Pack documents back to back into rows of max_seq_len tokens; false: one document per row, "
+              "truncated to max_seq_len, and each batch padded to its longest row."),
         Field(&R::data, "data", &DataConfig::max_seq_len, "max_seq_len", T::Int,
               "Tokens per training sequence; documents are packed into sequences of this length.")
             .min(8).max(131072).unit("tokens"),
         Field(&R::data, "data", &DataConfig::val_fraction, "val_fraction", T::Float,
               "Fraction of documents held out for validation (a deterministic split by data.seed).")
             .min(0, true).max(0.5),
+        Field(&R::data, "data", &DataConfig::max_bad_fraction, "max_bad_fraction", T::Float,
+              "Largest fraction of bad records (invalid JSON, missing or mistyped fields) tolerated; more stops "
+              "the run before training. Each bad record is reported with file and line.")
+            .min(0).max(1),
         Field(&R::data, "data", &DataConfig::seed, "seed", T::Int, "Seed of the train/validation split.")
             .min(0),
 

@@ -4,63 +4,71 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <random>
 
 namespace corral {
 namespace {
 
-PackedSplit pack(const std::vector<std::string> &docs, const std::vector<int64_t> &indices,
-                 const ByteTokenizer &tokenizer, int64_t seqLen)
+// A document as one token stream; flags[i] says whether token i is a loss target.
+struct Stream {
+    std::vector<int64_t> tokens;
+    std::vector<uint8_t> flags;
+};
+
+void appendDocument(Stream &s, const Document &doc, const ByteTokenizer &tokenizer)
 {
-    std::vector<int64_t> stream;
-    for (const int64_t i : indices) {
-        stream.push_back(ByteTokenizer::kBos);
-        const auto ids = tokenizer.encode(docs[static_cast<size_t>(i)]);
-        stream.insert(stream.end(), ids.begin(), ids.end());
-        stream.push_back(ByteTokenizer::kEos);
+    s.tokens.push_back(ByteTokenizer::kBos);
+    s.flags.push_back(0);  // never predict a document's start from the previous one
+    bool lastTrained = false;
+    for (const auto &piece : doc.pieces) {
+        const auto ids = tokenizer.encode(piece.text);
+        s.tokens.insert(s.tokens.end(), ids.begin(), ids.end());
+        s.flags.insert(s.flags.end(), ids.size(), piece.trained ? 1 : 0);
+        lastTrained = piece.trained;
     }
-    PackedSplit split;
+    s.tokens.push_back(ByteTokenizer::kEos);
+    s.flags.push_back(lastTrained ? 1 : 0);
+}
+
+// tokens[begin, begin + n) as an example; false when it has no target at all.
+bool makeExample(const Stream &s, size_t begin, size_t n, Example &out)
+{
+    out.tokens.assign(s.tokens.begin() + static_cast<long>(begin), s.tokens.begin() + static_cast<long>(begin + n));
+    out.trained.assign(s.flags.begin() + static_cast<long>(begin + 1), s.flags.begin() + static_cast<long>(begin + n));
+    return std::find(out.trained.begin(), out.trained.end(), 1) != out.trained.end();
+}
+
+DataSplit buildSplit(const std::vector<Document> &docs, const std::vector<int64_t> &indices,
+                     const ByteTokenizer &tokenizer, const DataConfig &config)
+{
+    DataSplit split;
     split.documents = static_cast<int64_t>(indices.size());
-    split.tokens = static_cast<int64_t>(stream.size());
-    // Windows of seqLen + 1 with stride seqLen: every token is a target exactly once.
-    const int64_t rows = stream.size() > 1 ? (static_cast<int64_t>(stream.size()) - 1) / seqLen : 0;
-    split.rows = torch::empty({rows, seqLen + 1}, torch::kLong);
-    auto acc = split.rows.accessor<int64_t, 2>();
-    for (int64_t r = 0; r < rows; ++r) {
-        for (int64_t j = 0; j <= seqLen; ++j)
-            acc[r][j] = stream[static_cast<size_t>(r * seqLen + j)];
+    const auto window = static_cast<size_t>(config.max_seq_len + 1);
+    Example example;
+    auto keep = [&](bool hasTarget) {
+        if (!hasTarget)
+            return;
+        split.targets += std::count(example.trained.begin(), example.trained.end(), 1);
+        split.examples.push_back(example);
+    };
+    if (config.packing) {
+        // Windows of max_seq_len + 1 with stride max_seq_len: every token is a target once.
+        Stream stream;
+        for (const int64_t i : indices)
+            appendDocument(stream, docs[static_cast<size_t>(i)], tokenizer);
+        for (size_t begin = 0; begin + window <= stream.tokens.size(); begin += window - 1)
+            keep(makeExample(stream, begin, window, example));
+    } else {
+        for (const int64_t i : indices) {
+            Stream stream;
+            appendDocument(stream, docs[static_cast<size_t>(i)], tokenizer);
+            keep(makeExample(stream, 0, std::min(window, stream.tokens.size()), example));
+        }
     }
     return split;
 }
 
 }  // namespace
-
-std::vector<std::string> splitDocuments(const std::string &text)
-{
-    std::vector<std::string> docs;
-    std::string current;
-    std::istringstream in(text);
-    std::string line;
-    auto flush = [&]() {
-        const auto b = current.find_first_not_of(" \t\r\n");
-        if (b != std::string::npos) {
-            const auto e = current.find_last_not_of(" \t\r\n");
-            docs.push_back(current.substr(b, e - b + 1));
-        }
-        current.clear();
-    };
-    while (std::getline(in, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) {
-            flush();
-        } else {
-            current += line;
-            current += '\n';
-        }
-    }
-    flush();
-    return docs;
-}
 
 std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed)
 {
@@ -75,42 +83,70 @@ std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed)
     return order;
 }
 
-Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tokenizer)
+Result<TextData> prepareTextData(const DataConfig &config, const ByteTokenizer &tokenizer,
+                                 const std::vector<Document> &docs)
 {
-    std::vector<std::string> docs;
-    for (const auto &file : config.files) {
-        std::ifstream in(file, std::ios::binary);
-        if (!in)
-            return makeError(ErrorCode::NotFound, "cannot open data file '" + file + "'", "data.files");
-        std::ostringstream text;
-        text << in.rdbuf();
-        auto fileDocs = splitDocuments(text.str());
-        docs.insert(docs.end(), std::make_move_iterator(fileDocs.begin()), std::make_move_iterator(fileDocs.end()));
-    }
     const auto n = static_cast<int64_t>(docs.size());
     if (n < 2)
         return makeError(ErrorCode::Validation,
                          "need at least 2 documents for a train/validation split, found " + std::to_string(n)
-                             + " (documents are separated by blank lines)",
+                             + " (in plain text, documents are separated by blank lines)",
                          "data.files");
     const auto order = shuffledIndices(n, static_cast<uint64_t>(config.seed));
     const int64_t valDocs = std::clamp<int64_t>(std::llround(config.val_fraction * static_cast<double>(n)), 1, n - 1);
-    const std::vector<int64_t> valIdx(order.begin(), order.begin() + valDocs);
-    const std::vector<int64_t> trainIdx(order.begin() + valDocs, order.end());
-
     TextData data;
-    data.train = pack(docs, trainIdx, tokenizer, config.max_seq_len);
-    data.val = pack(docs, valIdx, tokenizer, config.max_seq_len);
+    data.val = buildSplit(docs, {order.begin(), order.begin() + valDocs}, tokenizer, config);
+    data.train = buildSplit(docs, {order.begin() + valDocs, order.end()}, tokenizer, config);
     for (const auto *split : {&data.train, &data.val}) {
-        if (split->rows.size(0) == 0)
+        if (split->size() == 0)
             return makeError(ErrorCode::Validation,
-                             std::string("the ") + (split == &data.train ? "training" : "validation") + " split has "
-                                 + std::to_string(split->tokens) + " tokens, fewer than one sequence of "
+                             std::string("the ") + (split == &data.train ? "training" : "validation") + " split ("
+                                 + std::to_string(split->documents) + " documents) yields no sequence of "
                                  + std::to_string(config.max_seq_len + 1)
-                                 + "; add data, lower data.max_seq_len or change data.val_fraction",
+                                 + " tokens with a loss target; add data, lower data.max_seq_len, turn data.packing "
+                                   "off or change data.val_fraction",
                              "data.files");
     }
     return data;
+}
+
+Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tokenizer)
+{
+    auto loaded = loadDocuments(config);
+    if (!loaded)
+        return loaded.error();
+    auto data = prepareTextData(config, tokenizer, loaded.value().documents);
+    if (data) {
+        data.value().problems = std::move(loaded.value().problems);
+        data.value().records = loaded.value().records;
+    }
+    return data;
+}
+
+Batch collate(const DataSplit &split, const std::vector<int64_t> &indices)
+{
+    size_t length = 1;
+    for (const int64_t i : indices)
+        length = std::max(length, split.examples[static_cast<size_t>(i)].tokens.size() - 1);
+    const auto b = static_cast<int64_t>(indices.size());
+    const auto l = static_cast<int64_t>(length);
+    Batch batch;
+    batch.inputs = torch::full({b, l}, ByteTokenizer::kEos, torch::kLong);
+    batch.labels = torch::full({b, l}, kIgnoreIndex, torch::kLong);
+    auto inputs = batch.inputs.accessor<int64_t, 2>();
+    auto labels = batch.labels.accessor<int64_t, 2>();
+    for (int64_t r = 0; r < b; ++r) {
+        const Example &e = split.examples[static_cast<size_t>(indices[static_cast<size_t>(r)])];
+        batch.tokens += static_cast<int64_t>(e.tokens.size()) - 1;
+        for (size_t j = 0; j + 1 < e.tokens.size(); ++j) {
+            inputs[r][static_cast<int64_t>(j)] = e.tokens[j];
+            if (e.trained[j]) {
+                labels[r][static_cast<int64_t>(j)] = e.tokens[j + 1];
+                ++batch.targets;
+            }
+        }
+    }
+    return batch;
 }
 
 BatchSampler::BatchSampler(int64_t rows, int64_t batchSize, uint64_t seed)
@@ -131,11 +167,11 @@ void BatchSampler::restore(Position position)
     m_order = shuffledIndices(m_rows, m_seed + static_cast<uint64_t>(m_epoch) * 0x9E3779B97F4A7C15ULL);
 }
 
-torch::Tensor BatchSampler::next()
+std::vector<int64_t> BatchSampler::next()
 {
     if (m_pos + m_batchSize > m_rows)
         startEpoch();
-    auto batch = torch::from_blob(m_order.data() + m_pos, {m_batchSize}, torch::kLong).clone();
+    std::vector<int64_t> batch(m_order.begin() + m_pos, m_order.begin() + m_pos + m_batchSize);
     m_pos += m_batchSize;
     return batch;
 }

@@ -1,45 +1,68 @@
 #pragma once
-// Plain-text training data: documents (paragraphs separated by blank lines) from data.files,
-// a deterministic split by document into train and validation sets, each packed into
-// rows of max_seq_len + 1 tokens (inputs are row[:-1], targets row[1:]).
+// Training data as the loop sees it: documents (data/Records) tokenised, split by document
+// into train and validation sets (deterministic from data.seed), then either packed back to
+// back into rows of max_seq_len + 1 tokens or kept one document per row. A batch pads its
+// rows to the longest one; labels are the next tokens, kIgnoreIndex where there is no loss
+// (padding, prompts, the BOS that follows a document's end).
 #include "config/Result.h"
 #include "config/RunConfig.h"
 #include "data/ByteTokenizer.h"
+#include "data/Records.h"
 
 #include <torch/types.h>
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
 namespace corral {
 
-struct PackedSplit {
-    torch::Tensor rows;  // [N, max_seq_len + 1] int64
+constexpr int64_t kIgnoreIndex = -100;
+
+struct Example {
+    std::vector<int64_t> tokens;  // inputs are tokens[0..n-2], targets tokens[1..n-1]
+    std::vector<uint8_t> trained;  // trained[i]: tokens[i + 1] is a loss target
+};
+
+struct DataSplit {
+    std::vector<Example> examples;
     int64_t documents = 0;
-    int64_t tokens = 0;  // tokens in the documents (before packing drops a remainder)
+    int64_t targets = 0;  // loss-bearing tokens over all examples
+    int64_t size() const { return static_cast<int64_t>(examples.size()); }
 };
 
 struct TextData {
-    PackedSplit train;
-    PackedSplit val;
+    DataSplit train;
+    DataSplit val;
+    std::vector<RecordProblem> problems;  // bad records skipped (within data.max_bad_fraction)
+    int64_t records = 0;
 };
 
-// Splits text into documents at blank lines; trims, drops empty ones.
-std::vector<std::string> splitDocuments(const std::string &text);
+struct Batch {
+    torch::Tensor inputs;  // [B, L] int64
+    torch::Tensor labels;  // [B, L] int64, kIgnoreIndex where no loss
+    int64_t targets = 0;  // labels that count
+    int64_t tokens = 0;  // input tokens that are not padding
+};
 
 // Deterministic on every platform: Fisher–Yates over mt19937_64 outputs.
 std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed);
 
 Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tokenizer);
+// Tokenises, splits and packs documents already read.
+Result<TextData> prepareTextData(const DataConfig &config, const ByteTokenizer &tokenizer,
+                                 const std::vector<Document> &documents);
+
+Batch collate(const DataSplit &split, const std::vector<int64_t> &indices);
 
 // Hands out micro-batches of row indices: a fresh shuffled order each epoch, no row twice
 // within an epoch, the last incomplete micro-batch of an epoch dropped.
 class BatchSampler {
 public:
     BatchSampler(int64_t rows, int64_t batchSize, uint64_t seed);
-    torch::Tensor next();  // [batchSize] int64
+    std::vector<int64_t> next();  // batchSize indices
+    double epoch() const;  // fractional epochs consumed
+    int64_t batchesPerEpoch() const { return m_rows / m_batchSize; }
 
     // Where the sampler stands; restoring it continues the exact same order.
     struct Position {
@@ -48,8 +71,6 @@ public:
     };
     Position position() const { return {m_epoch, m_pos}; }
     void restore(Position position);
-    double epoch() const;  // fractional epochs consumed
-    int64_t batchesPerEpoch() const { return m_rows / m_batchSize; }
 
 private:
     void startEpoch();

@@ -31,13 +31,13 @@ int64_t peakRssBytes()
     return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
-// Summed token cross-entropy of a batch of packed rows [B, T+1]: inputs row[:-1], targets row[1:].
-torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const torch::Tensor &rows)
+// Summed cross-entropy over the batch's loss targets (padding and prompts are ignored).
+torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const Batch &batch)
 {
-    const auto logits = model(rows.slice(1, 0, -1));  // [B, T, V]
+    const auto logits = model(batch.inputs);  // [B, L, V]
     return torch::nn::functional::cross_entropy(
-        logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), rows.slice(1, 1).reshape({-1}),
-        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+        logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), batch.labels.reshape({-1}),
+        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(kIgnoreIndex));
 }
 }  // namespace
 
@@ -93,8 +93,7 @@ Status Trainer::setup()
     m->optimizer = std::make_unique<torch::optim::AdamW>(
         m->model->adapterParameters(),
         torch::optim::AdamWOptions(t.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(t.weight_decay));
-    m->sampler = std::make_unique<BatchSampler>(m->data.train.rows.size(0), t.micro_batch_size,
-                                                static_cast<uint64_t>(t.seed));
+    m->sampler = std::make_unique<BatchSampler>(m->data.train.size(), t.micro_batch_size, static_cast<uint64_t>(t.seed));
     m->early = std::make_unique<EarlyStopping>(t.early_stopping_patience, t.early_stopping_min_delta);
     torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout
 
@@ -107,8 +106,18 @@ Status Trainer::setup()
           << "model " << m_config.model.name << ": " << total << " parameters, " << trainable << " trainable (LoRA r="
           << m_config.lora.rank << ")\n"
           << "data: " << m->data.train.documents << " train / " << m->data.val.documents << " val documents, "
-          << m->data.train.rows.size(0) << " / " << m->data.val.rows.size(0) << " sequences of "
-          << m_config.data.max_seq_len << " tokens\n";
+          << m->data.train.size() << " / " << m->data.val.size() << " sequences of up to " << m_config.data.max_seq_len
+          << " tokens, " << m->data.train.targets << " / " << m->data.val.targets << " loss targets\n";
+    if (!m->data.problems.empty()) {
+        nlohmann::json first = nlohmann::json::array();
+        m_log << "skipped " << m->data.problems.size() << " bad records of " << m->data.records << ":\n";
+        for (size_t i = 0; i < m->data.problems.size() && i < 10; ++i) {
+            m_log << "  " << m->data.problems[i].toString() << "\n";
+            first.push_back(m->data.problems[i].toString());
+        }
+        (void)m->events.write({{"kind", "data_problems"}, {"count", m->data.problems.size()},
+                               {"records", m->data.records}, {"first", first}, {"time", unixTime()}});
+    }
 
     std::string resumeFrom;
     if (m_options.resume == "auto") {
@@ -135,8 +144,8 @@ Status Trainer::setup()
                             {"model", m_config.model.name},
                             {"parameters", total},
                             {"trainable_parameters", trainable},
-                            {"train_sequences", m->data.train.rows.size(0)},
-                            {"val_sequences", m->data.val.rows.size(0)},
+                            {"train_sequences", m->data.train.size()},
+                            {"val_sequences", m->data.val.size()},
                             {"max_steps", t.max_steps},
                             {"torch", compat::torchVersion()}});
 }
@@ -164,16 +173,19 @@ double Trainer::evaluate()
 {
     torch::NoGradGuard noGrad;
     m->model->eval();
-    const auto &rows = m->data.val.rows;  // [N, T+1]
+    const DataSplit &val = m->data.val;
     double lossSum = 0.0;
-    int64_t tokens = 0;
-    for (int64_t i = 0; i < rows.size(0); i += m_config.train.micro_batch_size) {
-        const auto batch = rows.slice(0, i, std::min(rows.size(0), i + m_config.train.micro_batch_size));
+    int64_t targets = 0;
+    for (int64_t i = 0; i < val.size(); i += m_config.train.micro_batch_size) {
+        std::vector<int64_t> indices;
+        for (int64_t j = i; j < std::min(val.size(), i + m_config.train.micro_batch_size); ++j)
+            indices.push_back(j);
+        const Batch batch = collate(val, indices);
         lossSum += summedTokenLoss(m->model, batch).item<double>();
-        tokens += batch.size(0) * (batch.size(1) - 1);
+        targets += batch.targets;
     }
     m->model->train();
-    return lossSum / static_cast<double>(std::max<int64_t>(1, tokens));
+    return lossSum / static_cast<double>(std::max<int64_t>(1, targets));
 }
 
 void Trainer::reportProgress(int64_t step, bool force)
@@ -199,9 +211,6 @@ void Trainer::reportProgress(int64_t step, bool force)
 Result<TrainSummary> Trainer::train()
 {
     const TrainConfig &t = m_config.train;
-    const int64_t seqLen = m_config.data.max_seq_len;
-    const int64_t stepTokens = t.grad_accum_steps * t.micro_batch_size * seqLen;  // every row is full length
-    const auto &rows = m->data.train.rows;
     auto params = m->model->adapterParameters();
     TrainSummary summary;
     summary.resumedFrom = m->resumedFrom;
@@ -226,12 +235,18 @@ Result<TrainSummary> Trainer::train()
             static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
         m->optimizer->zero_grad();
 
-        // Accumulate: each micro-batch's summed token loss is divided by the step's total tokens,
-        // so the gradient is the mean over tokens however the step is split into micro-batches.
+        // Accumulate: each micro-batch's summed token loss is divided by the step's total loss
+        // targets, so the gradient is the mean over tokens however the step is split.
+        std::vector<Batch> micro;
+        int64_t stepTargets = 0, stepTokens = 0;
+        for (int64_t i = 0; i < t.grad_accum_steps; ++i) {
+            micro.push_back(collate(m->data.train, m->sampler->next()));
+            stepTargets += micro.back().targets;
+            stepTokens += micro.back().tokens;
+        }
         double stepLoss = 0.0;
-        for (int64_t micro = 0; micro < t.grad_accum_steps; ++micro) {
-            const auto batch = rows.index_select(0, m->sampler->next());  // [B, T+1]
-            const auto loss = summedTokenLoss(m->model, batch) / static_cast<double>(stepTokens);
+        for (const Batch &batch : micro) {
+            const auto loss = summedTokenLoss(m->model, batch) / static_cast<double>(std::max<int64_t>(1, stepTargets));
             loss.backward();
             stepLoss += loss.item<double>();
         }
