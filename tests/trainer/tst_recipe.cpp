@@ -1,6 +1,7 @@
 // The recipe's arithmetic: token-averaged loss independent of the micro-batch split,
 // clipping, early stopping, and a run that stops early on its own.
 #include "config/ConfigLoader.h"
+#include "io/Safetensors.h"
 #include "train/EarlyStopping.h"
 #include "train/GradClip.h"
 #include "train/Trainer.h"
@@ -140,4 +141,25 @@ TEST(Recipe, ARunThatStopsImprovingStopsEarlyAndSaysSo)
     EXPECT_EQ(run.events.back().at("kind"), "finished");
     EXPECT_TRUE(fs::exists(run.dir / "checkpoints" / "step-00000004" / "adapter_model.safetensors"));
     fs::remove_all(run.dir);
+}
+
+TEST(Recipe, Bf16AutocastTrainsWithFloat32MasterWeights)
+{
+    const auto fp32 = runDemo("fp32", {"train.max_steps=4", "train.mixed_precision=none"});
+    const auto bf16 = runDemo("bf16", {"train.max_steps=4", "train.mixed_precision=bf16"});
+    const auto a = trainLosses(fp32), b = trainLosses(bf16);
+    ASSERT_EQ(a.size(), 4u);
+    ASSERT_EQ(b.size(), 4u);
+    bool differs = false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_NEAR(b[i], a[i], 0.02 * a[i]) << "step " << i + 1;  // bf16 rounding, not a different model
+        differs |= a[i] != b[i];
+    }
+    EXPECT_TRUE(differs) << "bf16 gave bit-identical losses: autocast was not active";
+    const auto tensors = readSafetensors((bf16.dir / "checkpoints" / "step-00000004" / "adapter_model.safetensors").string());
+    ASSERT_TRUE(tensors.ok());
+    for (const auto &[name, tensor] : tensors.value())
+        EXPECT_EQ(tensor.scalar_type(), torch::kFloat) << name;
+    fs::remove_all(fp32.dir);
+    fs::remove_all(bf16.dir);
 }

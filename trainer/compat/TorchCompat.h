@@ -5,6 +5,7 @@
 #include <torch/version.h>
 
 #include <ATen/ATen.h>
+#include <ATen/autocast_mode.h>
 
 #include <cmath>
 #include <limits>
@@ -34,5 +35,54 @@ inline at::Tensor causalAttention(const at::Tensor &q, const at::Tensor &k, cons
 }
 
 inline const char *torchVersion() { return TORCH_VERSION; }
+
+// bf16 autocast for one scope: matmuls run in bfloat16 while parameters (the fp32 master
+// weights) and reductions such as the loss stay in float32. 1.13 and 2.x name the switches differently.
+class Bf16Autocast {
+public:
+    Bf16Autocast(bool enabled, bool cuda) : m_enabled(enabled), m_cuda(cuda)
+    {
+        if (!m_enabled)
+            return;
+#if TORCH_VERSION_MAJOR >= 2
+        const auto device = m_cuda ? at::kCUDA : at::kCPU;
+        m_previous = at::autocast::is_autocast_enabled(device);
+        at::autocast::set_autocast_dtype(device, at::kBFloat16);
+        at::autocast::set_autocast_enabled(device, true);
+#else
+        m_previous = m_cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+        if (m_cuda) {
+            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+            at::autocast::set_enabled(true);
+        } else {
+            at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+            at::autocast::set_cpu_enabled(true);
+        }
+#endif
+        at::autocast::increment_nesting();
+    }
+    ~Bf16Autocast()
+    {
+        if (!m_enabled)
+            return;
+        if (at::autocast::decrement_nesting() == 0)
+            at::autocast::clear_cache();
+#if TORCH_VERSION_MAJOR >= 2
+        at::autocast::set_autocast_enabled(m_cuda ? at::kCUDA : at::kCPU, m_previous);
+#else
+        if (m_cuda)
+            at::autocast::set_enabled(m_previous);
+        else
+            at::autocast::set_cpu_enabled(m_previous);
+#endif
+    }
+    Bf16Autocast(const Bf16Autocast &) = delete;
+    Bf16Autocast &operator=(const Bf16Autocast &) = delete;
+
+private:
+    bool m_enabled;
+    bool m_cuda;
+    bool m_previous = false;
+};
 
 }  // namespace corral::compat

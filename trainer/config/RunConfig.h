@@ -41,6 +41,7 @@ struct TrainConfig {
     double min_lr_ratio = 0.1;
     double weight_decay = 0.0;
     double grad_clip = 1.0;
+    std::string mixed_precision = "auto";  // auto: bf16 on GPUs, none on CPUs
     int64_t max_steps = 1000;
     int64_t eval_interval = 50;
     int64_t save_interval = 0;  // 0: only the final checkpoint

@@ -135,6 +135,10 @@ std::vector<FieldSpec> buildSchema()
         Field(&R::train, "train", &TrainConfig::grad_clip, "grad_clip", T::Float,
               "Maximum global gradient norm; 0 turns clipping off.")
             .min(0),
+        Field(&R::train, "train", &TrainConfig::mixed_precision, "mixed_precision", T::Enum,
+              "bf16: autocast matmuls to bfloat16 with float32 master LoRA weights; none: float32 throughout; "
+              "auto: bf16 on GPUs, none on CPUs (where bfloat16 is rarely faster).")
+            .choices({"auto", "bf16", "none"}),
         Field(&R::train, "train", &TrainConfig::max_steps, "max_steps", T::Int, "Optimizer steps to run.")
             .min(1).unit("steps"),
         Field(&R::train, "train", &TrainConfig::eval_interval, "eval_interval", T::Int,

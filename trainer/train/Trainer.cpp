@@ -96,6 +96,7 @@ Status Trainer::setup()
     m->sampler = std::make_unique<BatchSampler>(m->data.train.size(), t.micro_batch_size, static_cast<uint64_t>(t.seed));
     m->early = std::make_unique<EarlyStopping>(t.early_stopping_patience, t.early_stopping_min_delta);
     torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout
+    m->bf16 = t.mixed_precision == "bf16";  // "auto" means none here: this build trains on the CPU
 
     int64_t trainable = 0, total = 0;
     for (const auto &p : m->model->parameters()) {
@@ -104,7 +105,7 @@ Status Trainer::setup()
     }
     m_log << "corral-train: LibTorch " << compat::torchVersion() << ", " << torch::get_num_threads() << " threads\n"
           << "model " << m_config.model.name << ": " << total << " parameters, " << trainable << " trainable (LoRA r="
-          << m_config.lora.rank << ")\n"
+          << m_config.lora.rank << "), " << (m->bf16 ? "bf16 autocast" : "float32") << "\n"
           << "data: " << m->data.train.documents << " train / " << m->data.val.documents << " val documents, "
           << m->data.train.size() << " / " << m->data.val.size() << " sequences of up to " << m_config.data.max_seq_len
           << " tokens, " << m->data.train.targets << " / " << m->data.val.targets << " loss targets\n";
@@ -181,6 +182,7 @@ double Trainer::evaluate()
         for (int64_t j = i; j < std::min(val.size(), i + m_config.train.micro_batch_size); ++j)
             indices.push_back(j);
         const Batch batch = collate(val, indices);
+        compat::Bf16Autocast autocast(m->bf16, /*cuda=*/false);
         lossSum += summedTokenLoss(m->model, batch).item<double>();
         targets += batch.targets;
     }
@@ -246,7 +248,11 @@ Result<TrainSummary> Trainer::train()
         }
         double stepLoss = 0.0;
         for (const Batch &batch : micro) {
-            const auto loss = summedTokenLoss(m->model, batch) / static_cast<double>(std::max<int64_t>(1, stepTargets));
+            torch::Tensor loss;
+            {
+                compat::Bf16Autocast autocast(m->bf16, /*cuda=*/false);
+                loss = summedTokenLoss(m->model, batch) / static_cast<double>(std::max<int64_t>(1, stepTargets));
+            }
             loss.backward();
             stepLoss += loss.item<double>();
         }

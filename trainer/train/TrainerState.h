@@ -24,6 +24,7 @@ struct Trainer::State {
     std::unique_ptr<EarlyStopping> early;
     JsonlWriter metrics;
     JsonlWriter events;
+    bool bf16 = false;  // autocast forward passes to bfloat16
 
     // Progress, saved in trainer_state.json.
     int64_t step = 0;  // completed optimizer steps
