@@ -261,3 +261,70 @@ TEST(BatchSampler, EachRowOncePerEpochThenANewOrder)
     }
     EXPECT_EQ(again, secondEpoch);
 }
+
+TEST(TokenCache, SecondLoadReadsTheCacheAndAnyChangeMissesIt)
+{
+    TempDir tmp;
+    std::string text;
+    for (int i = 0; i < 50; ++i)
+        text += "cached document " + std::to_string(i) + " with a few words\n\n";
+    DataConfig config;
+    config.files = {tmp.write("docs.txt", text)};
+    config.max_seq_len = 16;
+    const ByteTokenizer tok;
+    auto first = loadTextData(config, tok);
+    ASSERT_TRUE(first.ok());
+    EXPECT_FALSE(first.value().fromCache);
+    ASSERT_FALSE(first.value().cacheFile.empty());
+    EXPECT_TRUE(fs::exists(first.value().cacheFile));
+    EXPECT_EQ(fs::path(first.value().cacheFile).parent_path(), tmp.path / ".corral-cache");
+
+    auto second = loadTextData(config, tok);
+    ASSERT_TRUE(second.ok());
+    EXPECT_TRUE(second.value().fromCache);
+    ASSERT_EQ(second.value().train.size(), first.value().train.size());
+    for (int64_t i = 0; i < first.value().train.size(); ++i) {
+        EXPECT_EQ(second.value().train.examples[i].tokens, first.value().train.examples[i].tokens);
+        EXPECT_EQ(second.value().train.examples[i].trained, first.value().train.examples[i].trained);
+    }
+    EXPECT_EQ(second.value().val.targets, first.value().val.targets);
+
+    config.max_seq_len = 24;  // a setting changes: another key
+    EXPECT_FALSE(loadTextData(config, tok).value().fromCache);
+    config.max_seq_len = 16;
+    std::ofstream(config.files[0], std::ios::app) << "one more document\n";  // the data changes
+    auto changed = loadTextData(config, tok);
+    EXPECT_FALSE(changed.value().fromCache);
+    EXPECT_EQ(changed.value().train.documents + changed.value().val.documents, 51);
+
+    fs::resize_file(changed.value().cacheFile, 100);  // a damaged cache is rebuilt, never trusted
+    auto rebuilt = loadTextData(config, tok);
+    ASSERT_TRUE(rebuilt.ok());
+    EXPECT_FALSE(rebuilt.value().fromCache);
+    EXPECT_EQ(rebuilt.value().train.size(), changed.value().train.size());
+    EXPECT_TRUE(loadTextData(config, tok).value().fromCache);
+
+    config.cache = false;
+    fs::remove_all(tmp.path / ".corral-cache");
+    auto uncached = loadTextData(config, tok);
+    EXPECT_TRUE(uncached.value().cacheFile.empty());
+    EXPECT_FALSE(fs::exists(tmp.path / ".corral-cache"));
+}
+
+TEST(TokenCache, BadRecordReportsSurviveTheCache)
+{
+    TempDir tmp;
+    std::string lines;
+    for (int i = 0; i < 200; ++i)
+        lines += i == 7 ? "{oops\n" : "{\"text\": \"record number " + std::to_string(i) + "\"}\n";
+    DataConfig config;
+    config.files = {tmp.write("r.jsonl", lines)};
+    config.max_seq_len = 16;
+    ASSERT_TRUE(loadTextData(config, ByteTokenizer{}).ok());
+    auto cached = loadTextData(config, ByteTokenizer{});
+    ASSERT_TRUE(cached.ok());
+    EXPECT_TRUE(cached.value().fromCache);
+    ASSERT_EQ(cached.value().problems.size(), 1u);
+    EXPECT_EQ(cached.value().problems[0].toString(), config.files[0] + ":8: invalid JSON");
+    EXPECT_EQ(cached.value().records, 200);
+}

@@ -29,6 +29,7 @@ struct DataConfig {
     int64_t max_seq_len = 128;
     double val_fraction = 0.1;
     double max_bad_fraction = 0.01;  // stop before training when more records than this are bad
+    bool cache = true;  // keep the tokenised data next to the data files
     int64_t seed = 1234;
 };
 

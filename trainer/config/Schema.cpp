@@ -109,6 +109,9 @@ std::vector<FieldSpec> buildSchema()
               "Largest fraction of bad records (invalid JSON, missing or mistyped fields) tolerated; more stops "
               "the run before training. Each bad record is reported with file and line.")
             .min(0).max(1),
+        Field(&R::data, "data", &DataConfig::cache, "cache", T::Bool,
+              "Keep the tokenised, split and packed data in .corral-cache/ next to the first data file, keyed by "
+              "the files' paths, sizes and times, the tokenizer and these settings, so the next run starts at once."),
         Field(&R::data, "data", &DataConfig::seed, "seed", T::Int, "Seed of the train/validation split.")
             .min(0),
 

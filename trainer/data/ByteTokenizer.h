@@ -13,6 +13,7 @@ public:
     static constexpr int64_t kBos = 256;
     static constexpr int64_t kEos = 257;
     static constexpr int64_t kVocabSize = 258;
+    static constexpr const char *kId = "byte-v1";  // names the tokenisation in cache keys
 
     std::vector<int64_t> encode(std::string_view text) const;
     std::string decode(const std::vector<int64_t> &ids) const;  // drops BOS/EOS

@@ -1,5 +1,7 @@
 #include "data/TextDataset.h"
 
+#include "data/TokenCache.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -112,6 +114,15 @@ Result<TextData> prepareTextData(const DataConfig &config, const ByteTokenizer &
 
 Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tokenizer)
 {
+    std::string cacheFile;
+    if (config.cache) {
+        cacheFile = dataCachePath(config, dataCacheKey(config, ByteTokenizer::kId));
+        if (auto cached = readDataCache(cacheFile)) {
+            cached.value().cacheFile = cacheFile;
+            cached.value().fromCache = true;
+            return cached;
+        }
+    }
     auto loaded = loadDocuments(config);
     if (!loaded)
         return loaded.error();
@@ -119,6 +130,9 @@ Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tok
     if (data) {
         data.value().problems = std::move(loaded.value().problems);
         data.value().records = loaded.value().records;
+        // A cache that cannot be written (read-only data folder) only costs the next run time.
+        if (!cacheFile.empty() && writeDataCache(cacheFile, data.value()).ok())
+            data.value().cacheFile = cacheFile;
     }
     return data;
 }

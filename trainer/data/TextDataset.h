@@ -36,6 +36,8 @@ struct TextData {
     DataSplit val;
     std::vector<RecordProblem> problems;  // bad records skipped (within data.max_bad_fraction)
     int64_t records = 0;
+    std::string cacheFile;  // the tokenised cache used or written; empty without one
+    bool fromCache = false;
 };
 
 struct Batch {
@@ -48,6 +50,7 @@ struct Batch {
 // Deterministic on every platform: Fisher–Yates over mt19937_64 outputs.
 std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed);
 
+// Reads, tokenises, splits and packs data.files; through the cache when data.cache is on.
 Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tokenizer);
 // Tokenises, splits and packs documents already read.
 Result<TextData> prepareTextData(const DataConfig &config, const ByteTokenizer &tokenizer,

@@ -108,7 +108,9 @@ Status Trainer::setup()
           << m_config.lora.rank << "), " << (m->bf16 ? "bf16 autocast" : "float32") << "\n"
           << "data: " << m->data.train.documents << " train / " << m->data.val.documents << " val documents, "
           << m->data.train.size() << " / " << m->data.val.size() << " sequences of up to " << m_config.data.max_seq_len
-          << " tokens, " << m->data.train.targets << " / " << m->data.val.targets << " loss targets\n";
+          << " tokens, " << m->data.train.targets << " / " << m->data.val.targets << " loss targets"
+          << (m->data.cacheFile.empty() ? "" : (m->data.fromCache ? "; read from " : "; cached in ") + m->data.cacheFile)
+          << "\n";
     if (!m->data.problems.empty()) {
         nlohmann::json first = nlohmann::json::array();
         m_log << "skipped " << m->data.problems.size() << " bad records of " << m->data.records << ":\n";
