@@ -8,7 +8,11 @@ constexpr int kMaxBackoffMs = 30000;
 }  // namespace
 
 SshWorker::SshWorker(SshEndpoint endpoint, AuthPrompter *prompter, int keepaliveSeconds)
-    : m_session(std::move(endpoint), prompter), m_sftp(m_session), m_keepaliveSeconds(keepaliveSeconds)
+    : m_session(std::move(endpoint), prompter),
+      m_sftp(m_session),
+      m_keepalive(this),  // children, so moveToThread takes the timers along
+      m_reconnect(this),
+      m_keepaliveSeconds(keepaliveSeconds)
 {
     m_nextAttempt = QDeadlineTimer(0);
 }
