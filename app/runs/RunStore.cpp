@@ -128,10 +128,13 @@ Result<qint64> RunStore::addRun(const StoredRun &run)
     for (const QVariant &v : {QVariant(id), QVariant(slurmJobStateName(run.status.state)), text(run.status.reason),
                               nullable(run.status.exitCode), QVariant(run.submittedAt.toSecsSinceEpoch())})
         h.addBindValue(v);
-    if (!h.exec() || !db.commit()) {
+    if (!h.exec()) {
+        const Error e = sqlError(m_path, QStringLiteral("cannot add run %1").arg(run.name), h.lastError());
         db.rollback();
-        return sqlError(m_path, QStringLiteral("cannot add run %1").arg(run.name), h.lastError());
+        return e;
     }
+    if (!db.commit())
+        return sqlError(m_path, QStringLiteral("cannot add run %1").arg(run.name), db.lastError());
     return id;
 }
 

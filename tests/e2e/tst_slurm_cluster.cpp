@@ -13,6 +13,8 @@
 #include "slurm/SlurmClient.h"
 
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -110,7 +112,7 @@ private slots:
         QVERIFY(copyExecutable(QStringLiteral(CORRAL_BIN_DIR "/corral-train"), tool("corral-train")));
         QVERIFY(QFile::copy(QStringLiteral(CORRAL_SOURCE_DIR "/resources/demo/corpus.txt"), tool("corpus.txt")));
         QFile::setPermissions(tool("corpus.txt"), QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
-        QVERIFY(writeScript("sleeper", "sleep \"${CORRAL_SLEEP:-600}\"\n"));
+        QVERIFY(writeScript("sleeper", "trap '' USR1  # like a trainer that checkpoints on SLURM's early warning\nsleep \"${CORRAL_SLEEP:-600}\"\n"));
         QVERIFY(writeScript("failer", "echo \"starting in $PWD\"\necho 'boom: the data file is gone' >&2\nexit 3\n"));
         QVERIFY(writeScript("hello", "echo \"hello from $SLURM_JOB_ID\"\n"));
 
@@ -165,7 +167,13 @@ private slots:
         const auto metrics = await(m_ssh->readFrom(runDir + QStringLiteral("/metrics.jsonl"), 0, 1 << 20));
         QVERIFY(metrics);
         REQUIRE_OK(*metrics);
-        QVERIFY2(metrics->value().data.contains("\"kind\":\"train\",\"step\":3"), metrics->value().data.constData());
+        QList<qint64> trainSteps;
+        for (const QByteArray &line : metrics->value().data.split('\n')) {
+            const QJsonObject record = QJsonDocument::fromJson(line).object();
+            if (record.value(QLatin1StringView("kind")).toString() == QLatin1StringView("train"))
+                trainSteps << record.value(QLatin1StringView("step")).toInteger();
+        }
+        QCOMPARE(trainSteps, (QList<qint64>{1, 2, 3}));
         const auto resolved = await(m_ssh->readFrom(runDir + QStringLiteral("/config.yaml"), 0, 1 << 20));
         QVERIFY(resolved && resolved->ok() && resolved->value().data.contains("max_steps: 3"));
 
