@@ -2,6 +2,7 @@
 
 #include "remote/SshSession.h"
 
+#include <QBuffer>
 #include <QFile>
 
 #include <fcntl.h>
@@ -50,7 +51,7 @@ Result<sftp_session> SftpClient::sftp()
     return m_sftp.get();
 }
 
-Status SftpClient::writeFile(const QString &remotePath, const QByteArray &bytes, int mode)
+Result<qint64> SftpClient::send(QIODevice &source, const QString &remotePath, const TransferProgress &progress, int mode)
 {
     auto s = sftp();
     if (!s)
@@ -59,12 +60,27 @@ Status SftpClient::writeFile(const QString &remotePath, const QByteArray &bytes,
     ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_WRONLY | O_CREAT | O_TRUNC, static_cast<mode_t>(mode)));
     if (!file)
         return sftpError(QStringLiteral("cannot create"), remotePath);
-    for (qint64 done = 0; done < bytes.size();) {
-        const qint64 n = qMin(kChunk, bytes.size() - done);
-        if (sftp_write(file.get(), bytes.constData() + done, static_cast<size_t>(n)) != n)
+    const qint64 total = source.size();
+    qint64 done = 0;
+    while (!source.atEnd()) {
+        const QByteArray chunk = source.read(kChunk);
+        if (sftp_write(file.get(), chunk.constData(), static_cast<size_t>(chunk.size())) != chunk.size())
             return sftpError(QStringLiteral("cannot write"), remotePath);
-        done += n;
+        done += chunk.size();
+        if (progress)
+            progress(done, total);
     }
+    return done;
+}
+
+Status SftpClient::writeFile(const QString &remotePath, const QByteArray &bytes, int mode)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    auto sent = send(buffer, remotePath, {}, mode);
+    if (!sent)
+        return sent.error();
     return okStatus();
 }
 
@@ -74,24 +90,7 @@ Result<qint64> SftpClient::upload(const QString &localPath, const QString &remot
     QFile local(localPath);
     if (!local.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, QStringLiteral("cannot read %1: %2").arg(localPath, local.errorString()).toStdString());
-    auto s = sftp();
-    if (!s)
-        return s.error();
-    const QByteArray path = remotePath.toUtf8();
-    ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_WRONLY | O_CREAT | O_TRUNC, static_cast<mode_t>(mode)));
-    if (!file)
-        return sftpError(QStringLiteral("cannot create"), remotePath);
-    const qint64 total = local.size();
-    qint64 done = 0;
-    while (!local.atEnd()) {
-        const QByteArray chunk = local.read(kChunk);
-        if (sftp_write(file.get(), chunk.constData(), static_cast<size_t>(chunk.size())) != chunk.size())
-            return sftpError(QStringLiteral("cannot write"), remotePath);
-        done += chunk.size();
-        if (progress)
-            progress(done, total);
-    }
-    return done;
+    return send(local, remotePath, progress, mode);
 }
 
 Result<qint64> SftpClient::download(const QString &remotePath, const QString &localPath, bool resume,

@@ -7,6 +7,7 @@
 #include "remote/SshHandles.h"
 
 #include <QByteArray>
+#include <QIODevice>
 #include <QString>
 
 #include <functional>
@@ -43,6 +44,7 @@ public:
 
 private:
     Result<sftp_session> sftp();
+    Result<qint64> send(QIODevice &source, const QString &remotePath, const TransferProgress &progress, int mode);
     Error sftpError(const QString &what, const QString &path) const;
 
     SshSession &m_session;

@@ -32,7 +32,10 @@ Result<QString> parseSbatchJobId(const QString &output)
     return id;
 }
 
-QHash<QString, SlurmJobStatus> parseSqueue(const QString &output)
+namespace {
+// squeue and sacct both print one job per line, fields split by '|', the job id first.
+template <class FillFields>
+QHash<QString, SlurmJobStatus> parsePipeSeparated(const QString &output, const char *source, FillFields fill)
 {
     QHash<QString, SlurmJobStatus> jobs;
     for (const QString &line : output.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
@@ -42,29 +45,27 @@ QHash<QString, SlurmJobStatus> parseSqueue(const QString &output)
         SlurmJobStatus status;
         status.jobId = fields[0].trimmed();
         status.state = slurmJobStateFromText(fields[1]);
-        status.reason = normalisedReason(fields.mid(2).join(QLatin1Char('|')));
-        status.source = QStringLiteral("squeue");
+        status.source = QString::fromLatin1(source);
+        fill(status, fields);
         jobs.insert(status.jobId, status);
     }
     return jobs;
 }
+}  // namespace
+
+QHash<QString, SlurmJobStatus> parseSqueue(const QString &output)
+{
+    return parsePipeSeparated(output, "squeue", [](SlurmJobStatus &status, const QStringList &fields) {
+        status.reason = normalisedReason(fields.mid(2).join(QLatin1Char('|')));  // a reason may hold '|'
+    });
+}
 
 QHash<QString, SlurmJobStatus> parseSacct(const QString &output)
 {
-    QHash<QString, SlurmJobStatus> jobs;
-    for (const QString &line : output.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
-        const QStringList fields = line.split(QLatin1Char('|'));
-        if (fields.size() < 3 || !looksLikeJobId(fields[0].trimmed()))
-            continue;
-        SlurmJobStatus status;
-        status.jobId = fields[0].trimmed();
-        status.state = slurmJobStateFromText(fields[1]);
+    return parsePipeSeparated(output, "sacct", [](SlurmJobStatus &status, const QStringList &fields) {
         setSlurmExitCode(status, fields[2]);
         status.reason = normalisedReason(fields.value(3));
-        status.source = QStringLiteral("sacct");
-        jobs.insert(status.jobId, status);
-    }
-    return jobs;
+    });
 }
 
 QHash<QString, SlurmJobStatus> parseScontrolShowJob(const QString &output)

@@ -13,6 +13,20 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+// Starts `fixture` in initTestCase: skips loudly where it cannot run (no root, packages
+// missing), fails where it should have run but did not.
+#define CORRAL_START_CLUSTER_OR_SKIP(fixture)                                                                   \
+    do {                                                                                                      \
+        QString why_;                                                                                         \
+        bool skip_ = false;                                                                                   \
+        if (!(fixture).start(&why_, &skip_)) {                                                                \
+            if (skip_)                                                                                        \
+                QSKIP(qPrintable(QStringLiteral("SKIPPED LOUDLY: the real sshd/SLURM fixture cannot run here: ") \
+                                 + why_));                                                                    \
+            QFAIL(qPrintable(why_));                                                                          \
+        }                                                                                                     \
+    } while (false)
+
 namespace corral::test {
 
 class ClusterFixture {

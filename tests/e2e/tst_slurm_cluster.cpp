@@ -100,13 +100,7 @@ class TestSlurmCluster : public QObject {
 private slots:
     void initTestCase()
     {
-        QString why;
-        bool skip = false;
-        if (!m_cluster.start(&why, &skip)) {
-            if (skip)
-                QSKIP(qPrintable(QStringLiteral("SKIPPED LOUDLY: the real sshd/SLURM fixture cannot run here: ") + why));
-            QFAIL(qPrintable(why));
-        }
+        CORRAL_START_CLUSTER_OR_SKIP(m_cluster);
         m_dist = m_cluster.path(QStringLiteral("dist"));
         QVERIFY(QDir().mkpath(m_dist));
         QVERIFY(copyExecutable(QStringLiteral(CORRAL_BIN_DIR "/corral-train"), tool("corral-train")));

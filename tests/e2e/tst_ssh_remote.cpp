@@ -44,13 +44,7 @@ class TestSshRemote : public QObject {
 private slots:
     void initTestCase()
     {
-        QString why;
-        bool skip = false;
-        if (!m_cluster.start(&why, &skip)) {
-            if (skip)
-                QSKIP(qPrintable(QStringLiteral("SKIPPED LOUDLY: the real sshd/SLURM fixture cannot run here: ") + why));
-            QFAIL(qPrintable(why));
-        }
+        CORRAL_START_CLUSTER_OR_SKIP(m_cluster);
         const QString trusted = m_cluster.trustingKnownHosts(knownHosts("trusted_known_hosts"));
         m_ssh = std::make_unique<SshConnection>(m_cluster.endpoint(trusted), &m_prompter);
     }
