@@ -1,0 +1,44 @@
+#pragma once
+// Everything an SSH connection needs to ask the person at the keyboard. The UI implements it
+// with dialogs; tests implement it with scripted answers. Calls arrive on the connection's
+// worker thread and block it until answered, so a UI implementation forwards each call to the
+// GUI thread (e.g. QMetaObject::invokeMethod with Qt::BlockingQueuedConnection) — the GUI
+// thread itself never waits on the network. Answers live only in memory: nothing here is
+// written to a file.
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace corral {
+
+struct HostKeyQuestion {
+    QString host;         // as written in known_hosts: "cluster.example.org" or "[127.0.0.1]:2222"
+    QString keyType;      // "ssh-ed25519"
+    QString fingerprint;  // "SHA256:…", what `ssh-keygen -lf` prints
+    QString knownHostsFile;
+};
+
+struct KeyboardInteractivePrompt {
+    QString text;  // "Password: ", "Verification code: "
+    bool echo = false;
+};
+
+class AuthPrompter {
+public:
+    virtual ~AuthPrompter() = default;
+
+    // An unknown host key: true to trust it (it is then added to known_hosts), false to refuse.
+    virtual bool acceptUnknownHostKey(const HostKeyQuestion &question) = 0;
+    // The passphrase for an encrypted private key; nullopt when the user cancels.
+    virtual std::optional<QString> keyPassphrase(const QString &keyFile, int attempt) = 0;
+    // The password for user@host; nullopt when the user cancels.
+    virtual std::optional<QString> password(const QString &userAtHost, int attempt) = 0;
+    // One round of keyboard-interactive (password, 2FA code, …): one answer per prompt,
+    // nullopt when the user cancels.
+    virtual std::optional<QStringList> keyboardInteractive(const QString &userAtHost, const QString &name,
+                                                           const QString &instruction,
+                                                           const QList<KeyboardInteractivePrompt> &prompts) = 0;
+};
+
+}  // namespace corral

@@ -1,0 +1,173 @@
+#include "remote/SftpClient.h"
+
+#include "remote/SshSession.h"
+
+#include <QBuffer>
+#include <QFile>
+
+#include <fcntl.h>
+
+namespace corral {
+
+namespace {
+constexpr qint64 kChunk = 32 * 1024;  // below SFTP servers' usual 32 KiB+ packet limits
+}
+
+SftpClient::SftpClient(SshSession &session) : m_session(session) {}
+
+void SftpClient::reset() { m_sftp.reset(); }
+
+Error SftpClient::sftpError(const QString &what, const QString &path) const
+{
+    const QString host = m_session.endpoint().display();
+    if (!m_session.isConnected())
+        return connectionLost(host, QStringLiteral("%1 %2: connection lost").arg(what, path));
+    const int code = m_sftp ? sftp_get_error(m_sftp.get()) : -1;
+    QString reason;
+    switch (code) {
+    case SSH_FX_NO_SUCH_FILE: reason = QStringLiteral("no such file"); break;
+    case SSH_FX_PERMISSION_DENIED: reason = QStringLiteral("permission denied"); break;
+    case SSH_FX_NO_SUCH_PATH: reason = QStringLiteral("no such folder"); break;
+    default: reason = m_session.lastError(); break;
+    }
+    const ErrorCode errorCode = code == SSH_FX_NO_SUCH_FILE || code == SSH_FX_NO_SUCH_PATH ? ErrorCode::NotFound
+                                                                                             : ErrorCode::Runtime;
+    return makeError(errorCode, QStringLiteral("%1 %2: %3").arg(what, path, reason).toStdString(), host.toStdString());
+}
+
+Result<sftp_session> SftpClient::sftp()
+{
+    if (m_sftp)
+        return m_sftp.get();
+    const QString host = m_session.endpoint().display();
+    if (!m_session.isConnected())
+        return connectionLost(host, QStringLiteral("SFTP: not connected"));
+    m_sftp.reset(sftp_new(m_session.handle()));
+    if (!m_sftp || sftp_init(m_sftp.get()) != SSH_OK) {
+        m_sftp.reset();
+        return makeError(ErrorCode::Runtime, QStringLiteral("the server has no SFTP subsystem: %1")
+                                                 .arg(m_session.lastError()).toStdString(), host.toStdString());
+    }
+    return m_sftp.get();
+}
+
+Result<qint64> SftpClient::send(QIODevice &source, const QString &remotePath, const TransferProgress &progress, int mode)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = remotePath.toUtf8();
+    ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_WRONLY | O_CREAT | O_TRUNC, static_cast<mode_t>(mode)));
+    if (!file)
+        return sftpError(QStringLiteral("cannot create"), remotePath);
+    const qint64 total = source.size();
+    qint64 done = 0;
+    while (!source.atEnd()) {
+        const QByteArray chunk = source.read(kChunk);
+        if (sftp_write(file.get(), chunk.constData(), static_cast<size_t>(chunk.size())) != chunk.size())
+            return sftpError(QStringLiteral("cannot write"), remotePath);
+        done += chunk.size();
+        if (progress)
+            progress(done, total);
+    }
+    return done;
+}
+
+Status SftpClient::writeFile(const QString &remotePath, const QByteArray &bytes, int mode)
+{
+    QBuffer buffer;
+    buffer.setData(bytes);
+    buffer.open(QIODevice::ReadOnly);
+    auto sent = send(buffer, remotePath, {}, mode);
+    if (!sent)
+        return sent.error();
+    return okStatus();
+}
+
+Result<qint64> SftpClient::upload(const QString &localPath, const QString &remotePath,
+                                  const TransferProgress &progress, int mode)
+{
+    QFile local(localPath);
+    if (!local.open(QIODevice::ReadOnly))
+        return makeError(ErrorCode::Io, QStringLiteral("cannot read %1: %2").arg(localPath, local.errorString()).toStdString());
+    return send(local, remotePath, progress, mode);
+}
+
+Result<qint64> SftpClient::download(const QString &remotePath, const QString &localPath, bool resume,
+                                    const TransferProgress &progress)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = remotePath.toUtf8();
+    const ssh::SftpAttributes attributes(sftp_stat(s.value(), path.constData()));
+    if (!attributes)
+        return sftpError(QStringLiteral("cannot stat"), remotePath);
+    const qint64 total = static_cast<qint64>(attributes->size);
+
+    QFile local(localPath);
+    // A local file longer than the remote one is not a prefix of it: start over.
+    const bool continuing = resume && local.exists() && local.size() <= total;
+    if (!local.open(continuing ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate))
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+    qint64 done = continuing ? local.size() : 0;
+
+    ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_RDONLY, 0));
+    if (!file)
+        return sftpError(QStringLiteral("cannot open"), remotePath);
+    if (done > 0 && sftp_seek64(file.get(), static_cast<uint64_t>(done)) != 0)
+        return sftpError(QStringLiteral("cannot seek in"), remotePath);
+    if (progress)
+        progress(done, total);
+    char buffer[kChunk];
+    for (;;) {
+        const ssize_t n = sftp_read(file.get(), buffer, sizeof buffer);
+        if (n < 0)
+            return sftpError(QStringLiteral("cannot read"), remotePath);
+        if (n == 0)
+            break;
+        if (local.write(buffer, n) != n)
+            return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+        done += n;
+        if (progress)
+            progress(done, total);
+    }
+    if (!local.flush())
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+    return done;
+}
+
+Result<RemoteChunk> SftpClient::readFrom(const QString &remotePath, qint64 offset, qint64 maxBytes)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = remotePath.toUtf8();
+    ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_RDONLY, 0));
+    if (!file)
+        return sftpError(QStringLiteral("cannot open"), remotePath);
+    const ssh::SftpAttributes attributes(sftp_fstat(file.get()));
+    if (!attributes)
+        return sftpError(QStringLiteral("cannot stat"), remotePath);
+    RemoteChunk chunk;
+    chunk.fileSize = static_cast<qint64>(attributes->size);
+    if (offset >= chunk.fileSize)
+        return chunk;
+    if (sftp_seek64(file.get(), static_cast<uint64_t>(offset)) != 0)
+        return sftpError(QStringLiteral("cannot seek in"), remotePath);
+    const qint64 wanted = qMin(maxBytes, chunk.fileSize - offset);
+    chunk.data.resize(static_cast<qsizetype>(wanted));
+    qint64 got = 0;
+    while (got < wanted) {
+        const ssize_t n = sftp_read(file.get(), chunk.data.data() + got, static_cast<size_t>(qMin(kChunk, wanted - got)));
+        if (n < 0)
+            return sftpError(QStringLiteral("cannot read"), remotePath);
+        if (n == 0)
+            break;
+        got += n;
+    }
+    chunk.data.truncate(static_cast<qsizetype>(got));
+    return chunk;
+}
+
+}  // namespace corral

@@ -1,0 +1,164 @@
+#include "slurm/SlurmClient.h"
+
+#include "remote/ShellQuote.h"
+#include "remote/SshConnection.h"
+#include "slurm/SlurmStateParser.h"
+
+namespace corral {
+
+namespace {
+Error commandError(const SshWorker &worker, const QString &what, const CommandResult &result)
+{
+    const QString detail = result.timedOut ? QStringLiteral("timed out")
+                                           : QStringLiteral("exit %1: %2").arg(result.exitCode).arg(
+                                                 QString::fromUtf8(result.err.trimmed()).left(500));
+    return makeError(ErrorCode::Runtime, QStringLiteral("%1 failed (%2)").arg(what, detail).toStdString(),
+                     worker.endpoint().display().toStdString());
+}
+
+Result<CommandResult> runChecked(SshWorker &worker, const QStringList &argv, int timeoutMs)
+{
+    auto result = worker.run(CommandRequest{shellCommand(argv), {}, timeoutMs});
+    if (!result)
+        return result.error();
+    if (!result.value().succeeded())
+        return commandError(worker, argv.first(), result.value());
+    return result;
+}
+
+QStringList missingFrom(const QStringList &ids, const JobStatuses &known)
+{
+    QStringList missing;
+    for (const QString &id : ids)
+        if (!known.contains(id))
+            missing << id;
+    return missing;
+}
+}  // namespace
+
+SlurmClient::SlurmClient(SshConnection &ssh, int commandTimeoutMs) : m_ssh(ssh), m_timeoutMs(commandTimeoutMs) {}
+
+QFuture<Result<QString>> SlurmClient::submit(SubmitRequest request)
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<QString>([request = std::move(request), timeoutMs](SshWorker &worker) -> Result<QString> {
+        const QString logs = request.runDir + QStringLiteral("/logs");
+        if (auto made = runChecked(worker, {QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), logs},
+                                   timeoutMs); !made)
+            return made.error();
+        const QString runYaml = request.runDir + QStringLiteral("/run.yaml");
+        const QString script = request.runDir + QStringLiteral("/job.sbatch");
+        if (auto st = worker.sftp().writeFile(runYaml, request.runYaml); !st) {
+            worker.noteFailure(st.error());
+            return st.error();
+        }
+        if (auto st = worker.sftp().writeFile(script, request.script.toUtf8(), 0755); !st) {
+            worker.noteFailure(st.error());
+            return st.error();
+        }
+        auto submitted = runChecked(worker, {QStringLiteral("sbatch"), QStringLiteral("--parsable"), script}, timeoutMs);
+        if (!submitted)
+            return submitted.error();
+        return parseSbatchJobId(QString::fromUtf8(submitted.value().out));
+    });
+}
+
+Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringList &jobIds, int timeoutMs)
+{
+    JobStatuses statuses;
+    if (jobIds.isEmpty())
+        return statuses;
+    // 1. One squeue for every job: it lists those that have not ended.
+    auto squeue = worker.run(CommandRequest{
+        shellCommand({QStringLiteral("squeue"), QStringLiteral("-h"), QStringLiteral("-o"), QStringLiteral("%i|%T|%r"),
+                      QStringLiteral("-j"), jobIds.join(QLatin1Char(','))}),
+        {}, timeoutMs});
+    if (!squeue)
+        return squeue.error();
+    // squeue exits 1 with "Invalid job id" when none of the ids is still in the controller.
+    if (!squeue.value().succeeded() && !squeue.value().err.contains("Invalid job id"))
+        return commandError(worker, QStringLiteral("squeue"), squeue.value());
+    statuses = parseSqueue(QString::fromUtf8(squeue.value().out));
+
+    // 2. Ended jobs: sacct where accounting exists ("accounting storage is disabled" otherwise).
+    QStringList ended = missingFrom(jobIds, statuses);
+    if (!ended.isEmpty()) {
+        auto sacct = worker.run(CommandRequest{
+            shellCommand({QStringLiteral("sacct"), QStringLiteral("-n"), QStringLiteral("-P"), QStringLiteral("-X"),
+                          QStringLiteral("-o"), QStringLiteral("JobID,State,ExitCode,Reason"), QStringLiteral("-j"),
+                          ended.join(QLatin1Char(','))}),
+            {}, timeoutMs});
+        if (!sacct)
+            return sacct.error();
+        if (sacct.value().succeeded()) {
+            const JobStatuses found = parseSacct(QString::fromUtf8(sacct.value().out));
+            for (const QString &id : ended)
+                if (found.contains(id))
+                    statuses.insert(id, found.value(id));
+        }
+        ended = missingFrom(jobIds, statuses);
+    }
+
+    // 3. Still unknown: scontrol, which keeps ended jobs for MinJobAge seconds. One remote
+    //    command for all of them, each record behind a marker naming the id asked for.
+    if (!ended.isEmpty()) {
+        QStringList parts;
+        for (const QString &id : ended)
+            parts << shellCommand({QStringLiteral("echo"), scontrolRecordMarker() + id})
+                  << shellCommand({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"), id})
+                         + QStringLiteral(" 2>/dev/null");
+        parts << QStringLiteral("true");
+        auto scontrol = worker.run(CommandRequest{parts.join(QStringLiteral("; ")), {}, timeoutMs});
+        if (!scontrol)
+            return scontrol.error();
+        if (scontrol.value().timedOut)
+            return commandError(worker, QStringLiteral("scontrol"), scontrol.value());
+        const JobStatuses found = parseScontrolShowJob(QString::fromUtf8(scontrol.value().out));
+        for (const QString &id : ended) {
+            SlurmJobStatus status = found.value(id);
+            if (!found.contains(id)) {
+                status.jobId = id;
+                status.reason = QStringLiteral("not known to squeue, sacct or scontrol");
+            }
+            statuses.insert(id, status);
+        }
+    }
+    return statuses;
+}
+
+QFuture<Result<JobStatuses>> SlurmClient::poll(QStringList jobIds)
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<JobStatuses>([jobIds = std::move(jobIds), timeoutMs](SshWorker &worker) {
+        return pollOnWorker(worker, jobIds, timeoutMs);
+    });
+}
+
+QFuture<Status> SlurmClient::cancel(QString jobId)
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<Unit>([jobId = std::move(jobId), timeoutMs](SshWorker &worker) -> Status {
+        if (auto r = runChecked(worker, {QStringLiteral("scancel"), jobId}, timeoutMs); !r)
+            return r.error();
+        return okStatus();
+    });
+}
+
+QFuture<Result<QByteArray>> SlurmClient::tail(QString remotePath, int bytes)
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<QByteArray>([remotePath = std::move(remotePath), bytes, timeoutMs](SshWorker &worker)
+                                      -> Result<QByteArray> {
+        // `tail -c` reads only the end; a missing file (job not started yet) is an empty tail.
+        const QString command = QStringLiteral("test ! -e %1 || tail -c %2 -- %1")
+                                    .arg(shellQuote(remotePath)).arg(bytes);
+        auto r = worker.run(CommandRequest{command, {}, timeoutMs});
+        if (!r)
+            return r.error();
+        if (!r.value().succeeded())
+            return commandError(worker, QStringLiteral("tail"), r.value());
+        return r.value().out;
+    });
+}
+
+}  // namespace corral

@@ -1,0 +1,184 @@
+#pragma once
+// Test-side handle on tests/e2e/cluster-fixture: starts a real sshd + SLURM in a fresh folder,
+// reads what the script wrote (port, user, key), stops everything at the end. Header-only,
+// shared by the e2e tests.
+#include "remote/AuthPrompter.h"
+#include "remote/SshEndpoint.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHash>
+#include <QMutex>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+// Starts `fixture` in initTestCase: skips loudly where it cannot run (no root, packages
+// missing), fails where it should have run but did not.
+#define CORRAL_START_CLUSTER_OR_SKIP(fixture)                                                                   \
+    do {                                                                                                      \
+        QString why_;                                                                                         \
+        bool skip_ = false;                                                                                   \
+        if (!(fixture).start(&why_, &skip_)) {                                                                \
+            if (skip_)                                                                                        \
+                QSKIP(qPrintable(QStringLiteral("SKIPPED LOUDLY: the real sshd/SLURM fixture cannot run here: ") \
+                                 + why_));                                                                    \
+            QFAIL(qPrintable(why_));                                                                          \
+        }                                                                                                     \
+    } while (false)
+
+namespace corral::test {
+
+class ClusterFixture {
+public:
+    static constexpr int kCannotRun = 77;
+
+    // Starts the fixture; on false, `why` says what is missing and `skip` whether the test
+    // should skip (no root, packages missing) rather than fail.
+    bool start(QString *why, bool *skip)
+    {
+        *skip = false;
+        if (!m_tmp.isValid()) {
+            *why = QStringLiteral("no temporary folder");
+            return false;
+        }
+        // The remote test user must traverse into the fixture (binaries, run folders, munge socket).
+        QFile::setPermissions(m_tmp.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
+                                                | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+        m_dir = m_tmp.filePath(QStringLiteral("cluster"));
+        const auto [code, output] = script(QStringLiteral("start"));
+        if (code != 0) {
+            *skip = code == kCannotRun;
+            *why = output;
+            return false;
+        }
+        QFile env(QDir(m_dir).filePath(QStringLiteral("fixture.env")));
+        if (!env.open(QIODevice::ReadOnly)) {
+            *why = QStringLiteral("the fixture wrote no fixture.env");
+            return false;
+        }
+        for (const QByteArray &line : env.readAll().split('\n')) {
+            const int eq = line.indexOf('=');
+            if (eq > 0)
+                m_env.insert(QString::fromUtf8(line.left(eq)), QString::fromUtf8(line.mid(eq + 1)));
+        }
+        m_started = true;
+        return true;
+    }
+
+    ~ClusterFixture()
+    {
+        if (m_started)
+            script(QStringLiteral("stop"));
+    }
+
+    // Runs `cluster-fixture CMD DIR`: exit code and combined output.
+    std::pair<int, QString> script(const QString &command) const
+    {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(QStringLiteral(CORRAL_SOURCE_DIR "/tests/e2e/cluster-fixture"), {command, m_dir});
+        if (!p.waitForFinished(60000)) {
+            p.kill();
+            p.waitForFinished();
+            return {-1, QStringLiteral("cluster-fixture %1 timed out").arg(command)};
+        }
+        return {p.exitCode(), QString::fromUtf8(p.readAll())};
+    }
+
+    QString value(const char *key) const { return m_env.value(QLatin1StringView(key)); }
+    QString dir() const { return m_dir; }
+    QString path(const QString &name) const { return QDir(m_dir).filePath(name); }
+    int port() const { return value("SSH_PORT").toInt(); }
+    QString password() const
+    {
+        QFile f(value("PASSWORD_FILE"));
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
+    }
+
+    // A known_hosts file that already trusts the fixture's current host key.
+    QString trustingKnownHosts(const QString &file) const
+    {
+        QFile pub(value("HOST_KEY_PUB"));
+        QFile out(file);
+        if (!pub.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return QString();
+        const QList<QByteArray> parts = pub.readAll().trimmed().split(' ');
+        out.write("[127.0.0.1]:" + QByteArray::number(port()) + ' ' + parts.value(0) + ' ' + parts.value(1) + '\n');
+        return file;
+    }
+
+    SshEndpoint endpoint(const QString &knownHostsFile) const
+    {
+        SshEndpoint e;
+        e.host = QStringLiteral("127.0.0.1");
+        e.port = port();
+        e.user = value("SSH_USER");
+        e.identityFiles = {value("SSH_KEY")};
+        e.authMethods = {AuthMethod::PublicKey};
+        e.knownHostsFile = knownHostsFile;
+        e.connectTimeoutSeconds = 5;
+        return e;
+    }
+
+private:
+    QTemporaryDir m_tmp;
+    QString m_dir;
+    QHash<QString, QString> m_env;
+    bool m_started = false;
+};
+
+// The AuthPrompter test double: scripted answers, and a record of every question asked.
+// Called on connection worker threads, hence the mutex.
+class ScriptedPrompter : public AuthPrompter {
+public:
+    bool acceptHostKey = false;
+    std::optional<QString> passphraseAnswer;
+    std::optional<QString> passwordAnswer;
+    std::optional<QStringList> kbdAnswers;
+
+    bool acceptUnknownHostKey(const HostKeyQuestion &question) override
+    {
+        QMutexLocker lock(&m_mutex);
+        m_hostKeyQuestions << question;
+        return acceptHostKey;
+    }
+    std::optional<QString> keyPassphrase(const QString &keyFile, int) override
+    {
+        QMutexLocker lock(&m_mutex);
+        m_asked << QStringLiteral("passphrase ") + keyFile;
+        return passphraseAnswer;
+    }
+    std::optional<QString> password(const QString &userAtHost, int attempt) override
+    {
+        QMutexLocker lock(&m_mutex);
+        m_asked << QStringLiteral("password ") + userAtHost;
+        return attempt == 1 ? passwordAnswer : std::nullopt;  // a person would not retype the same
+    }
+    std::optional<QStringList> keyboardInteractive(const QString &userAtHost, const QString &, const QString &,
+                                                   const QList<KeyboardInteractivePrompt> &prompts) override
+    {
+        QMutexLocker lock(&m_mutex);
+        for (const auto &prompt : prompts)
+            m_asked << QStringLiteral("kbd ") + userAtHost + QLatin1Char(' ') + prompt.text;
+        return kbdAnswers;
+    }
+
+    QList<HostKeyQuestion> hostKeyQuestions() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_hostKeyQuestions;
+    }
+    QStringList asked() const
+    {
+        QMutexLocker lock(&m_mutex);
+        return m_asked;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QList<HostKeyQuestion> m_hostKeyQuestions;
+    QStringList m_asked;
+};
+
+}  // namespace corral::test
