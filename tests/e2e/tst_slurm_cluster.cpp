@@ -13,6 +13,7 @@
 #include "slurm/SlurmClient.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -183,6 +184,70 @@ private slots:
             QVERIFY(history.value().at(i).state != history.value().at(i - 1).state
                     || history.value().at(i).reason != history.value().at(i - 1).reason);
         QVERIFY(!changes.isEmpty());
+    }
+
+    // SLURM's early warning (USR1, as --signal=USR1@120 sends it) mid-run: the trainer saves at
+    // the step boundary and exits 75, the job requeues itself, and the next start resumes.
+    void aWarnedRunRequeuesItselfAndResumesWhereItStopped()
+    {
+        const ConfigReport report = loadConfigFile(
+            CORRAL_SOURCE_DIR "/resources/presets/tiny-demo.yaml",
+            {"train.max_steps=40", "train.eval_interval=20", "train.warmup_steps=1", "data.max_seq_len=32",
+             "train.micro_batch_size=4", "train.grad_accum_steps=1", "data.cache=false",
+             "data.files=[" + tool("corpus.txt").toStdString() + "]"});
+        QVERIFY2(report.ok(), report.summary().c_str());
+        const auto [id, runDir] = submit(profile(tool("corral-train")), QStringLiteral("requeued"),
+                                         QByteArray::fromStdString(configToYaml(report.config)));
+        QVERIFY2(!id.isEmpty(), qPrintable(runDir));
+        auto trainSteps = [this, runDir = runDir]() {
+            QList<qint64> steps;
+            const auto metrics = await(m_ssh->readFrom(runDir + QStringLiteral("/metrics.jsonl"), 0, 1 << 20));
+            if (!metrics || !metrics->ok())
+                return steps;
+            for (const QByteArray &line : metrics->value().data.split('\n')) {
+                const QJsonObject record = QJsonDocument::fromJson(line).object();
+                if (record.value(QLatin1StringView("kind")).toString() == QLatin1StringView("train"))
+                    steps << record.value(QLatin1StringView("step")).toInteger();
+            }
+            return steps;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(trainSteps().size() >= 3, 60000);
+        const auto warned = await(m_ssh->run({QStringLiteral("scancel --signal=USR1 ") + shellQuote(id), {}, 10000}));
+        QVERIFY(warned && warned->ok() && warned->value().exitCode == 0);
+
+        // The job requeued itself: it is pending again. SLURM holds a requeued job back for a
+        // while (reason BeginTime, about two minutes here); the test lets it start now.
+        SlurmJobStatus requeued;
+        QTRY_VERIFY_WITH_TIMEOUT((requeued = await(m_slurm->poll({id}))->value().value(id)).state
+                                     == SlurmJobState::Pending,
+                                 60000);
+        qInfo("requeued job pending, reason: %s", qPrintable(requeued.reason));
+        const auto released = await(m_ssh->run(
+            {QStringLiteral("scontrol update JobId=") + shellQuote(id) + QStringLiteral(" StartTime=now"), {}, 10000}));
+        QVERIFY(released && released->ok());
+
+        const SlurmJobStatus end = waitForEnd(id, 180000);
+        QCOMPARE(end.state, SlurmJobState::Completed);
+        QList<qint64> expected;
+        for (qint64 step = 1; step <= 40; ++step)
+            expected << step;
+        QCOMPARE(trainSteps(), expected);  // every step once: none lost, none repeated
+        const auto events = await(m_ssh->readFrom(runDir + QStringLiteral("/events.jsonl"), 0, 1 << 20));
+        QVERIFY(events && events->ok());
+        QStringList kinds;
+        QHash<QString, double> times;
+        for (const QByteArray &line : events->value().data.split('\n')) {
+            const QJsonObject event = QJsonDocument::fromJson(line).object();
+            const QString kind = event.value(QLatin1StringView("kind")).toString();
+            times.insert(kind, event.value(QLatin1StringView("time")).toDouble());
+            if (kind == QLatin1StringView("preempted") || kind == QLatin1StringView("resumed")
+                || kind == QLatin1StringView("finished") || kind == QLatin1StringView("started"))
+                kinds << kind;
+        }
+        QCOMPARE(kinds, (QStringList{QStringLiteral("started"), QStringLiteral("preempted"), QStringLiteral("resumed"),
+                                     QStringLiteral("finished")}));
+        qInfo("requeue: %.1f s from the checkpoint to the resumed start",
+              times.value(QStringLiteral("resumed")) - times.value(QStringLiteral("preempted")));
     }
 
     void cancellingASleepingJobShowsCancelled()
