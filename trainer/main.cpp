@@ -6,6 +6,7 @@
 #include "train/StopSignals.h"
 #include "train/Trainer.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -126,16 +127,29 @@ int main(int argc, char **argv)
         return usageError("no run directory: pass --output or set output.dir");
     runDir = std::filesystem::absolute(runDir).lexically_normal().string();
 
+    auto world = corral::worldFromEnvironment([](const char *name) { return std::getenv(name); },
+                                              static_cast<int>(report.config.dist.master_port));
+    if (!world) {
+        std::cerr << "corral-train: " << world.error().toString() << "\n";
+        return 2;
+    }
     corral::installStopSignalHandlers();
     corral::TrainerOptions options;
     options.runDir = runDir;
     options.resume = args.resume;
-    corral::Trainer trainer(report.config, options, std::cout, std::cerr);
+    options.world = world.value();
+    // Only rank 0 talks (llm.c's habit): N ranks printing the same lines help nobody.
+    std::ostream silent(nullptr);
+    const bool main = world.value().rank == 0;
+    corral::Trainer trainer(report.config, options, main ? std::cout : silent, main ? std::cerr : silent);
     auto result = trainer.run();
     if (!result) {
-        std::cerr << "corral-train: error: " << result.error().toString() << "\n";
+        std::cerr << "corral-train" << (main ? "" : " rank " + std::to_string(world.value().rank))
+                  << ": error: " << result.error().toString() << "\n";
         return result.error().code == corral::ErrorCode::InvalidArgument ? 2 : 1;
     }
+    if (!main)
+        return result.value().stopSignal ? corral::kExitPreempted : 0;
     const auto &s = result.value();
     if (s.stopSignal) {
         std::cout << "stopped by " << corral::signalName(s.stopSignal) << " at step " << s.steps

@@ -131,7 +131,7 @@ void applyDocument(RunConfig &config, const YamlNode &root, const std::string &s
     if (root.kind == YamlNode::Kind::Null)
         return;
     if (root.kind != YamlNode::Kind::Mapping) {
-        problems.push_back({"", "the top level must be a mapping of sections (model, lora, data, train, output)",
+        problems.push_back({"", "the top level must be a mapping of sections (model, lora, data, train, dist, output)",
                             locationOf(source, root.line)});
         return;
     }

@@ -53,6 +53,12 @@ struct TrainConfig {
     int64_t threads = 0;  // 0: LibTorch's default
 };
 
+struct DistConfig {
+    std::string backend = "auto";  // auto: nccl on GPUs, gloo on CPUs
+    int64_t timeout_s = 300;  // rendezvous and collective timeout
+    int64_t master_port = 0;  // 0: MASTER_PORT, or derived from SLURM_JOB_ID
+};
+
 struct OutputConfig {
     std::string dir;  // run directory; `--output` overrides
     std::string run_name;
@@ -63,6 +69,7 @@ struct RunConfig {
     LoraConfig lora;
     DataConfig data;
     TrainConfig train;
+    DistConfig dist;
     OutputConfig output;
 };
 

@@ -166,6 +166,17 @@ std::vector<FieldSpec> buildSchema()
               "CPU threads for LibTorch; 0 keeps LibTorch's default.")
             .min(0).max(1024),
 
+        Field(&R::dist, "dist", &DistConfig::backend, "backend", T::Enum,
+              "Collective backend of a multi-process run: gloo (CPUs), nccl (GPUs), auto (nccl when CUDA is "
+              "available, else gloo). A single process needs none.")
+            .choices({"auto", "gloo", "nccl"}),
+        Field(&R::dist, "dist", &DistConfig::timeout_s, "timeout_s", T::Int,
+              "Seconds a rank waits for the others to join the rendezvous, and for any collective.")
+            .min(1).max(86400).unit("seconds"),
+        Field(&R::dist, "dist", &DistConfig::master_port, "master_port", T::Int,
+              "TCP port of the rendezvous on the first node; 0 takes MASTER_PORT or derives one from SLURM_JOB_ID.")
+            .min(0).max(65535),
+
         Field(&R::output, "output", &OutputConfig::dir, "dir", T::String,
               "Run directory (metrics, events, checkpoints); corral-train --output overrides it."),
         Field(&R::output, "output", &OutputConfig::run_name, "run_name", T::String,

@@ -24,6 +24,16 @@ namespace corral {
 namespace {
 constexpr int kMaxConsecutiveNonFinite = 5;
 
+std::vector<torch::Tensor> gradients(const std::vector<torch::Tensor> &params)
+{
+    std::vector<torch::Tensor> grads;
+    for (const auto &p : params) {
+        if (p.grad().defined())
+            grads.push_back(p.grad());
+    }
+    return grads;
+}
+
 int64_t peakRssBytes()
 {
     struct rusage usage {};
@@ -63,16 +73,20 @@ Result<TrainSummary> Trainer::run()
         result = makeError(ErrorCode::Runtime, e.what());
     }
     if (!result && m->events.isOpen())
-        (void)m->events.write({{"kind", "failed"}, {"message", result.error().toString()}, {"time", unixTime()}});
+        (void)m->event({{"kind", "failed"}, {"message", result.error().toString()}, {"time", unixTime()}});
     return result;
 }
 
 // ---- setup: run directory, data, model, optimizer, then the resume point ----------------------
 Status Trainer::setup()
 {
+    const TrainConfig &t = m_config.train;
+    auto comm = Communicator::connect(m_options.world, m_config.dist.backend, std::chrono::seconds(m_config.dist.timeout_s));
+    if (!comm)
+        return comm.error();
+    m->comm = std::move(comm).value();
     if (auto st = prepareRunDirectory(); !st)
         return st;
-    const TrainConfig &t = m_config.train;
     if (t.threads > 0)
         torch::set_num_threads(static_cast<int>(t.threads));
 
@@ -93,9 +107,17 @@ Status Trainer::setup()
     m->optimizer = std::make_unique<torch::optim::AdamW>(
         m->model->adapterParameters(),
         torch::optim::AdamWOptions(t.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(t.weight_decay));
-    m->sampler = std::make_unique<BatchSampler>(m->data.train.size(), t.micro_batch_size, static_cast<uint64_t>(t.seed));
+    // One global order of micro-batches of micro_batch_size × ranks sequences; each rank takes
+    // its slice, so the ranks together see exactly what a single process would.
+    const int64_t globalBatch = t.micro_batch_size * m->comm->size();
+    if (m->data.train.size() < globalBatch)
+        return makeError(ErrorCode::InvalidArgument,
+                         "× " + std::to_string(m->comm->size()) + " ranks needs " + std::to_string(globalBatch)
+                             + " training sequences, the data has " + std::to_string(m->data.train.size()),
+                         "train.micro_batch_size");
+    m->sampler = std::make_unique<BatchSampler>(m->data.train.size(), globalBatch, static_cast<uint64_t>(t.seed));
     m->early = std::make_unique<EarlyStopping>(t.early_stopping_patience, t.early_stopping_min_delta);
-    torch::manual_seed(static_cast<uint64_t>(t.seed));  // dropout
+    torch::manual_seed(static_cast<uint64_t>(t.seed) + static_cast<uint64_t>(m->comm->rank()));  // dropout
     m->bf16 = t.mixed_precision == "bf16";  // "auto" means none here: this build trains on the CPU
 
     int64_t trainable = 0, total = 0;
@@ -118,7 +140,7 @@ Status Trainer::setup()
             m_log << "  " << m->data.problems[i].toString() << "\n";
             first.push_back(m->data.problems[i].toString());
         }
-        (void)m->events.write({{"kind", "data_problems"}, {"count", m->data.problems.size()},
+        (void)m->event({{"kind", "data_problems"}, {"count", m->data.problems.size()},
                                {"records", m->data.records}, {"first", first}, {"time", unixTime()}});
     }
 
@@ -136,11 +158,14 @@ Status Trainer::setup()
     // Metrics past the resume point (or all of them, for a run killed before its first
     // checkpoint) are dropped before the writer opens the file, so no step appears twice.
     const std::string metricsPath = (fs::path(m_options.runDir) / "metrics.jsonl").string();
-    if (auto st = rewindJsonl(metricsPath, m->resumedFrom >= 0 ? m->step : -1); !st)
-        return st;
-    if (auto st = m->metrics.open(metricsPath); !st)
-        return st;
-    return m->events.write({{"kind", m->resumedFrom >= 0 ? "resumed" : "started"},
+    if (m->isMain()) {
+        if (auto st = rewindJsonl(metricsPath, m->resumedFrom >= 0 ? m->step : -1); !st)
+            return st;
+        if (auto st = m->metrics.open(metricsPath); !st)
+            return st;
+    }
+    return m->event({{"kind", m->resumedFrom >= 0 ? "resumed" : "started"},
+                            {"world_size", m->comm->size()},
                             {"time", unixTime()},
                             {"step", m->step},
                             {"run_name", m_config.output.run_name},
@@ -162,6 +187,9 @@ Status Trainer::prepareRunDirectory()
         return makeError(ErrorCode::InvalidArgument,
                          "already holds a run; pass --resume auto to continue it, or choose another --output",
                          dir.string());
+    m->comm->barrier();  // every rank has looked before rank 0 creates anything
+    if (!m->isMain())
+        return okStatus();
     fs::create_directories(dir / "checkpoints", ec);
     if (ec)
         return makeError(ErrorCode::Io, "cannot create run directory: " + ec.message(), dir.string());
@@ -179,16 +207,22 @@ double Trainer::evaluate()
     const DataSplit &val = m->data.val;
     double lossSum = 0.0;
     int64_t targets = 0;
-    for (int64_t i = 0; i < val.size(); i += m_config.train.micro_batch_size) {
+    // Rank r evaluates sequences r, r + ranks, …; the sums are reduced, so every rank gets the same loss.
+    const int64_t stride = m_config.train.micro_batch_size * m->comm->size();
+    for (int64_t i = 0; i < val.size(); i += stride) {
         std::vector<int64_t> indices;
-        for (int64_t j = i; j < std::min(val.size(), i + m_config.train.micro_batch_size); ++j)
+        for (int64_t j = i + m->comm->rank(); j < std::min(val.size(), i + stride); j += m->comm->size())
             indices.push_back(j);
+        if (indices.empty())
+            continue;
         const Batch batch = collate(val, indices);
         compat::Bf16Autocast autocast(m->bf16, /*cuda=*/false);
         lossSum += summedTokenLoss(m->model, batch).item<double>();
         targets += batch.targets;
     }
     m->model->train();
+    lossSum = m->comm->sum(lossSum);
+    targets = m->comm->sum(targets);
     return lossSum / static_cast<double>(std::max<int64_t>(1, targets));
 }
 
@@ -222,7 +256,7 @@ Result<TrainSummary> Trainer::train()
     if (m->resumedFrom < 0) {
         m->firstValLoss = m->lastValLoss = evaluate();
         (void)m->early->update(0, m->firstValLoss);
-        (void)m->metrics.write({{"kind", "val"}, {"step", 0}, {"loss", m->firstValLoss},
+        (void)m->metric({{"kind", "val"}, {"step", 0}, {"loss", m->firstValLoss},
                                 {"ppl", std::exp(m->firstValLoss)}, {"time", unixTime()}});
         m_log << "step 0: val loss " << m->firstValLoss << "\n";
     }
@@ -244,10 +278,16 @@ Result<TrainSummary> Trainer::train()
         std::vector<Batch> micro;
         int64_t stepTargets = 0, stepTokens = 0;
         for (int64_t i = 0; i < t.grad_accum_steps; ++i) {
-            micro.push_back(collate(m->data.train, m->sampler->next()));
+            const auto global = m->sampler->next();
+            const auto first = global.begin() + m->comm->rank() * t.micro_batch_size;
+            micro.push_back(collate(m->data.train, {first, first + t.micro_batch_size}));
             stepTargets += micro.back().targets;
             stepTokens += micro.back().tokens;
         }
+        // Across ranks: the loss is averaged over all ranks' targets, so summing the ranks'
+        // gradients gives exactly the single-process gradient.
+        stepTargets = m->comm->sum(stepTargets);
+        stepTokens = m->comm->sum(stepTokens);
         double stepLoss = 0.0;
         for (const Batch &batch : micro) {
             torch::Tensor loss;
@@ -258,11 +298,13 @@ Result<TrainSummary> Trainer::train()
             loss.backward();
             stepLoss += loss.item<double>();
         }
+        m->comm->allreduceSum(gradients(params));  // LoRA gradients only: frozen weights have none
+        stepLoss = m->comm->sum(stepLoss);
         const double gradNorm = clipGradients(params, t.grad_clip);
         ++m->step;
         const int64_t done = m->step;
         if (!std::isfinite(stepLoss) || !std::isfinite(gradNorm)) {
-            (void)m->events.write({{"kind", "skipped_step"}, {"step", done}, {"reason", "non-finite loss or gradient"},
+            (void)m->event({{"kind", "skipped_step"}, {"step", done}, {"reason", "non-finite loss or gradient"},
                                    {"time", unixTime()}});
             if (++m->nonFiniteInARow >= kMaxConsecutiveNonFinite)
                 return makeError(ErrorCode::Runtime,
@@ -276,7 +318,7 @@ Result<TrainSummary> Trainer::train()
             const double stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
             m->lastTrainLoss = stepLoss;
             m->lastTokensPerSecond = static_cast<double>(stepTokens) / stepSeconds;
-            (void)m->metrics.write({{"kind", "train"}, {"step", done}, {"epoch", m->sampler->epoch()},
+            (void)m->metric({{"kind", "train"}, {"step", done}, {"epoch", m->sampler->epoch()},
                                     {"tokens", m->tokensSeen}, {"loss", stepLoss}, {"lr", lr}, {"grad_norm", gradNorm},
                                     {"tokens_per_s", m->lastTokensPerSecond}, {"peak_rss_bytes", peakRssBytes()},
                                     {"time", unixTime()}, {"elapsed_s", m->elapsedSeconds()}});
@@ -287,19 +329,19 @@ Result<TrainSummary> Trainer::train()
         if (done % t.eval_interval == 0 || last) {
             const double val = evaluate();
             m->lastValLoss = val;
-            (void)m->metrics.write({{"kind", "val"}, {"step", done}, {"loss", val}, {"ppl", std::exp(val)},
+            (void)m->metric({{"kind", "val"}, {"step", done}, {"loss", val}, {"ppl", std::exp(val)},
                                     {"time", unixTime()}});
-            (void)m->events.write({{"kind", "eval"}, {"step", done}, {"val_loss", val}, {"time", unixTime()}});
+            (void)m->event({{"kind", "eval"}, {"step", done}, {"val_loss", val}, {"time", unixTime()}});
             m_log << "step " << done << ": val loss " << val << " (ppl " << std::exp(val) << ")\n";
             if (m->early->update(done, val).stop) {
                 stopEarly = summary.stoppedEarly = true;
-                (void)m->events.write({{"kind", "early_stop"}, {"step", done}, {"best_step", m->early->bestStep()},
+                (void)m->event({{"kind", "early_stop"}, {"step", done}, {"best_step", m->early->bestStep()},
                                        {"best_val_loss", m->early->bestLoss()}, {"time", unixTime()}});
                 m_log << "early stop: no improvement in " << m->early->evaluationsWithoutImprovement()
                       << " evaluations\n";
             }
         }
-        const int signal = pendingStopSignal();
+        const int signal = static_cast<int>(m->comm->max(pendingStopSignal()));  // a signal to any rank stops all
         if ((t.save_interval > 0 && done % t.save_interval == 0) || last || stopEarly || signal) {
             auto dir = saveCheckpoint(done);
             if (!dir)
@@ -310,7 +352,7 @@ Result<TrainSummary> Trainer::train()
         reportProgress(done, last);
         if (signal) {
             summary.stopSignal = signal;
-            (void)m->events.write({{"kind", "preempted"}, {"step", done}, {"signal", signalName(signal)},
+            (void)m->event({{"kind", "preempted"}, {"step", done}, {"signal", signalName(signal)},
                                    {"checkpoint", lastSaved}, {"time", unixTime()}});
             m_log << signalName(signal) << ": saved " << lastSaved << ", exiting for a requeue\n";
             break;
@@ -325,7 +367,7 @@ Result<TrainSummary> Trainer::train()
     summary.bestStep = m->early->bestStep();
     summary.finalCheckpoint = lastSavedStep >= 0 ? lastSaved : latestCheckpoint(m_options.runDir).value_or("");
     if (!summary.stopSignal)
-        (void)m->events.write({{"kind", "finished"}, {"step", summary.steps}, {"val_loss", summary.lastValLoss},
+        (void)m->event({{"kind", "finished"}, {"step", summary.steps}, {"val_loss", summary.lastValLoss},
                                {"best_val_loss", summary.bestValLoss}, {"best_step", summary.bestStep},
                                {"checkpoint", summary.finalCheckpoint}, {"time", unixTime()}});
     return summary;

@@ -4,6 +4,7 @@
 // in TrainerCheckpoint.cpp. This header stays free of LibTorch so the CLI compiles quickly.
 #include "config/Result.h"
 #include "config/RunConfig.h"
+#include "dist/Rendezvous.h"
 
 #include <iosfwd>
 #include <memory>
@@ -17,6 +18,7 @@ struct TrainerOptions {
     // complete checkpoint, or start afresh when there is none; otherwise a checkpoint folder.
     std::string resume = "none";
     double progressSeconds = 5.0;  // how often the progress line goes to the progress stream
+    WorldInfo world;  // this process's place in a data-parallel run; rank 0 writes the run directory
 };
 
 struct TrainSummary {
@@ -50,7 +52,8 @@ private:
     Status restore(const std::string &checkpointDir);
     Result<TrainSummary> train();
     double evaluate();
-    Result<std::string> saveCheckpoint(int64_t step);
+    Result<std::string> saveCheckpoint(int64_t step);  // on every rank; rank 0 writes
+    Result<std::string> writeCheckpoint(int64_t step);
     void reportProgress(int64_t step, bool force);
 
     RunConfig m_config;

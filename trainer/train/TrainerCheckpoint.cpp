@@ -44,6 +44,17 @@ std::string shapeText(const torch::Tensor &t)
 
 Result<std::string> Trainer::saveCheckpoint(int64_t step)
 {
+    if (!m->isMain()) {
+        m->comm->barrier();  // rank 0 writes; the others wait until the checkpoint is in place
+        return (fs::path(m_options.runDir) / "checkpoints" / checkpointName(step)).string();
+    }
+    auto saved = writeCheckpoint(step);
+    m->comm->barrier();
+    return saved;
+}
+
+Result<std::string> Trainer::writeCheckpoint(int64_t step)
+{
     TensorMap adapter;
     for (const auto &[name, tensor] : m->model->adapterStateDict())
         adapter.emplace(name, tensor.to(torch::kFloat));
@@ -81,7 +92,7 @@ Result<std::string> Trainer::saveCheckpoint(int64_t step)
     if (!dir)
         return dir;
     m_log << "saved " << dir.value() << "\n";
-    (void)m->events.write({{"kind", "checkpoint"}, {"step", step}, {"path", dir.value()}, {"time", unixTime()}});
+    (void)m->event({{"kind", "checkpoint"}, {"step", step}, {"path", dir.value()}, {"time", unixTime()}});
     if (m->early->bestStep() == step) {
         if (auto st = writeBestPointer(m_options.runDir, step, m->early->bestLoss()); !st)
             return st.error();

@@ -2,11 +2,13 @@
 // Private to the Trainer's .cpp files: everything a run carries from step to step, which is
 // also what a checkpoint must hold for an exact resume.
 #include "data/TextDataset.h"
+#include "dist/Communicator.h"
 #include "model/Llama.h"
 #include "train/EarlyStopping.h"
 #include "train/JsonlWriter.h"
 #include "train/Trainer.h"
 
+#include <nlohmann/json.hpp>
 #include <torch/optim/adamw.h>
 
 #include <chrono>
@@ -22,8 +24,14 @@ struct Trainer::State {
     std::unique_ptr<torch::optim::AdamW> optimizer;
     std::unique_ptr<BatchSampler> sampler;
     std::unique_ptr<EarlyStopping> early;
-    JsonlWriter metrics;
+    std::unique_ptr<Communicator> comm;
+    JsonlWriter metrics;  // open on rank 0 only
     JsonlWriter events;
+
+    // Only rank 0 writes the run directory; on other ranks these do nothing.
+    Status metric(const nlohmann::json &record) { return comm && comm->isMain() ? metrics.write(record) : okStatus(); }
+    Status event(const nlohmann::json &record) { return comm && comm->isMain() ? events.write(record) : okStatus(); }
+    bool isMain() const { return !comm || comm->isMain(); }
     bool bf16 = false;  // autocast forward passes to bfloat16
 
     // Progress, saved in trainer_state.json.

@@ -1,0 +1,130 @@
+#include "dist/Communicator.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/torch.h>
+
+#include <cstdlib>
+
+namespace corral {
+
+struct Communicator::Impl {
+    c10::intrusive_ptr<c10d::Store> store;
+    c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+};
+
+Communicator::Communicator(WorldInfo world) : m_world(std::move(world)), m(std::make_unique<Impl>()) {}
+
+Communicator::~Communicator() = default;
+
+Result<std::unique_ptr<Communicator>> Communicator::connect(const WorldInfo &world, const std::string &backend,
+                                                            std::chrono::seconds timeout)
+{
+    std::unique_ptr<Communicator> comm(new Communicator(world));
+    if (!world.distributed())
+        return comm;
+    const std::string where = world.masterAddr + ":" + std::to_string(world.masterPort);
+    if (backend == "nccl")
+        return makeError(ErrorCode::InvalidArgument,
+                         "this corral-train is built against a CPU LibTorch without NCCL; use gloo", "dist.backend");
+    try {
+        c10d::TCPStoreOptions options;
+        options.port = static_cast<std::uint16_t>(world.masterPort);
+        options.isServer = world.rank == 0;
+        options.numWorkers = static_cast<std::size_t>(world.worldSize);
+        options.waitWorkers = true;
+        options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+        comm->m->store = c10::make_intrusive<c10d::TCPStore>(world.masterAddr, options);
+
+        auto groupOptions = c10d::ProcessGroupGloo::Options::create(std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
+        // GLOO_SOCKET_IFNAME picks the network interface, as PyTorch users know it; otherwise the
+        // address this host's name resolves to (loopback when it resolves to nothing).
+        const char *interface = std::getenv("GLOO_SOCKET_IFNAME");
+        groupOptions->devices.push_back(interface && *interface
+                                            ? c10d::ProcessGroupGloo::createDeviceForInterface(interface)
+                                            : c10d::ProcessGroupGloo::createDefaultDevice());
+        comm->m->group = c10::make_intrusive<c10d::ProcessGroupGloo>(comm->m->store, world.rank, world.worldSize, groupOptions);
+        comm->barrier();
+    } catch (const std::exception &e) {
+        return makeError(ErrorCode::Runtime,
+                         "rank " + std::to_string(world.rank) + " of " + std::to_string(world.worldSize)
+                             + " could not join the rendezvous at " + where + " within " + std::to_string(timeout.count())
+                             + " s (" + world.source + " environment): " + e.what(),
+                         "dist");
+    }
+    return comm;
+}
+
+int64_t Communicator::allreduceSum(const std::vector<torch::Tensor> &tensors, int64_t bucketBytes)
+{
+    if (!m->group)
+        return 0;
+    // Group tensors into flat buckets: one collective per bucket instead of one per tensor.
+    std::vector<std::vector<torch::Tensor>> buckets(1);
+    int64_t filled = 0, total = 0;
+    for (const auto &t : tensors) {
+        const int64_t bytes = t.numel() * t.element_size();
+        if (filled > 0 && filled + bytes > bucketBytes) {
+            buckets.emplace_back();
+            filled = 0;
+        }
+        buckets.back().push_back(t);
+        filled += bytes;
+        total += bytes;
+    }
+    std::vector<std::vector<at::Tensor>> flats;
+    std::vector<c10::intrusive_ptr<c10d::Work>> works;
+    for (const auto &bucket : buckets) {
+        std::vector<torch::Tensor> views;
+        for (const auto &t : bucket)
+            views.push_back(t.reshape({-1}));
+        flats.push_back({torch::cat(views)});
+        works.push_back(m->group->allreduce(flats.back()));
+    }
+    for (size_t b = 0; b < buckets.size(); ++b) {
+        works[b]->wait();
+        int64_t offset = 0;
+        for (const auto &t : buckets[b]) {
+            t.copy_(flats[b][0].slice(0, offset, offset + t.numel()).view_as(t));
+            offset += t.numel();
+        }
+    }
+    return total;
+}
+
+double Communicator::sum(double value)
+{
+    if (!m->group)
+        return value;
+    std::vector<at::Tensor> t{torch::tensor({value}, torch::kDouble)};
+    m->group->allreduce(t)->wait();
+    return t[0].item<double>();
+}
+
+int64_t Communicator::sum(int64_t value)
+{
+    if (!m->group)
+        return value;
+    std::vector<at::Tensor> t{torch::tensor({value}, torch::kLong)};
+    m->group->allreduce(t)->wait();
+    return t[0].item<int64_t>();
+}
+
+int64_t Communicator::max(int64_t value)
+{
+    if (!m->group)
+        return value;
+    std::vector<at::Tensor> t{torch::tensor({value}, torch::kLong)};
+    c10d::AllreduceOptions options;
+    options.reduceOp = c10d::ReduceOp::MAX;
+    m->group->allreduce(t, options)->wait();
+    return t[0].item<int64_t>();
+}
+
+void Communicator::barrier()
+{
+    if (m->group)
+        m->group->barrier()->wait();
+}
+
+}  // namespace corral

@@ -1,0 +1,44 @@
+#pragma once
+// The process group of a data-parallel run, over c10d: a TCPStore on the master for the
+// rendezvous and ProcessGroupGloo for CPU tensors. With one process every collective is the
+// identity, so the trainer has a single code path.
+#include "config/Result.h"
+#include "dist/Rendezvous.h"
+
+#include <torch/types.h>
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace corral {
+
+class Communicator {
+public:
+    // Joins the run's process group; fails with the master address and port when the
+    // rendezvous does not complete within `timeout`.
+    static Result<std::unique_ptr<Communicator>> connect(const WorldInfo &world, const std::string &backend,
+                                                         std::chrono::seconds timeout);
+    ~Communicator();
+
+    int rank() const { return m_world.rank; }
+    int size() const { return m_world.worldSize; }
+    bool isMain() const { return m_world.rank == 0; }
+    const WorldInfo &world() const { return m_world; }
+
+    // Sums each tensor across ranks in place, as flat buckets of at most `bucketBytes`, all in
+    // flight at once. Returns the bytes each rank sent into the reduction.
+    int64_t allreduceSum(const std::vector<torch::Tensor> &tensors, int64_t bucketBytes = 25 << 20);
+    double sum(double value);
+    int64_t sum(int64_t value);
+    int64_t max(int64_t value);
+    void barrier();
+
+private:
+    explicit Communicator(WorldInfo world);
+    struct Impl;
+    WorldInfo m_world;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace corral
