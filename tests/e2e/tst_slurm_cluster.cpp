@@ -250,6 +250,48 @@ private slots:
               times.value(QStringLiteral("resumed")) - times.value(QStringLiteral("preempted")));
     }
 
+    // srun starts two corral-train ranks; they meet through SLURM's environment alone
+    // (SLURM_PROCID, SLURM_NTASKS, the node list, a port from the job id) and train over Gloo.
+    void srunStartsTwoRanksThatTrainTogether()
+    {
+        const ConfigReport report = loadConfigFile(
+            CORRAL_SOURCE_DIR "/resources/presets/tiny-demo.yaml",
+            {"train.max_steps=4", "train.eval_interval=2", "train.warmup_steps=1", "data.max_seq_len=32",
+             "train.micro_batch_size=4", "train.threads=1", "data.cache=false", "dist.timeout_s=60",
+             "data.files=[" + tool("corpus.txt").toStdString() + "]"});
+        QVERIFY2(report.ok(), report.summary().c_str());
+        const QString runDir = m_cluster.value("WORK") + QStringLiteral("/ddp");
+        // Two tasks on the fixture's one node; --overcommit lets them share a CPU while the
+        // time-limit job holds the other.
+        const QString script = QStringLiteral("#!/bin/bash\n#SBATCH --job-name=ddp\n#SBATCH --nodes=1\n#SBATCH --ntasks=2\n"
+                                              "#SBATCH --overcommit\n#SBATCH --partition=debug\n#SBATCH --time=5\n"
+                                              "#SBATCH --output=%1/logs/slurm-%j.out\n#SBATCH --error=%1/logs/slurm-%j.err\n"
+                                              "srun %2 --config %1/run.yaml --output %1 --resume auto\n")
+                                   .arg(shellQuote(runDir), shellQuote(tool("corral-train")));
+        const auto id = await(m_slurm->submit({runDir, QByteArray::fromStdString(configToYaml(report.config)), script}));
+        QVERIFY(id && id->ok());
+        const SlurmJobStatus end = waitForEnd(id->value(), 180000);
+        if (end.state != SlurmJobState::Completed) {
+            const auto err = await(m_slurm->tail(runDir + QStringLiteral("/logs/slurm-%1.err").arg(id->value()), 4000));
+            QFAIL(qPrintable(slurmJobStateName(end.state) + QStringLiteral(": ")
+                             + (err && err->ok() ? QString::fromUtf8(err->value()) : QString())));
+        }
+        const auto events = await(m_ssh->readFrom(runDir + QStringLiteral("/events.jsonl"), 0, 1 << 20));
+        QVERIFY(events && events->ok());
+        const QJsonObject started = QJsonDocument::fromJson(events->value().data.split('\n').first()).object();
+        QCOMPARE(started.value(QLatin1StringView("kind")).toString(), QStringLiteral("started"));
+        QCOMPARE(started.value(QLatin1StringView("world_size")).toInt(), 2);
+        const auto metrics = await(m_ssh->readFrom(runDir + QStringLiteral("/metrics.jsonl"), 0, 1 << 20));
+        QVERIFY(metrics && metrics->ok());
+        QList<qint64> trainSteps;
+        for (const QByteArray &line : metrics->value().data.split('\n')) {
+            const QJsonObject record = QJsonDocument::fromJson(line).object();
+            if (record.value(QLatin1StringView("kind")).toString() == QLatin1StringView("train"))
+                trainSteps << record.value(QLatin1StringView("step")).toInteger();
+        }
+        QCOMPARE(trainSteps, (QList<qint64>{1, 2, 3, 4}));  // rank 0 alone wrote, each step once
+    }
+
     void cancellingASleepingJobShowsCancelled()
     {
         const auto [id, runDir] = submit(profile(tool("sleeper")), QStringLiteral("sleeps"));
