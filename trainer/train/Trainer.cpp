@@ -298,7 +298,7 @@ Result<TrainSummary> Trainer::train()
             loss.backward();
             stepLoss += loss.item<double>();
         }
-        m->comm->allreduceSum(gradients(params));  // LoRA gradients only: frozen weights have none
+        const int64_t reducedBytes = m->comm->allreduceSum(gradients(params));  // LoRA gradients only: frozen weights have none
         stepLoss = m->comm->sum(stepLoss);
         const double gradNorm = clipGradients(params, t.grad_clip);
         ++m->step;
@@ -318,10 +318,13 @@ Result<TrainSummary> Trainer::train()
             const double stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
             m->lastTrainLoss = stepLoss;
             m->lastTokensPerSecond = static_cast<double>(stepTokens) / stepSeconds;
-            (void)m->metric({{"kind", "train"}, {"step", done}, {"epoch", m->sampler->epoch()},
-                                    {"tokens", m->tokensSeen}, {"loss", stepLoss}, {"lr", lr}, {"grad_norm", gradNorm},
-                                    {"tokens_per_s", m->lastTokensPerSecond}, {"peak_rss_bytes", peakRssBytes()},
-                                    {"time", unixTime()}, {"elapsed_s", m->elapsedSeconds()}});
+            nlohmann::json record = {{"kind", "train"}, {"step", done}, {"epoch", m->sampler->epoch()},
+                                     {"tokens", m->tokensSeen}, {"loss", stepLoss}, {"lr", lr}, {"grad_norm", gradNorm},
+                                     {"tokens_per_s", m->lastTokensPerSecond}, {"peak_rss_bytes", peakRssBytes()},
+                                     {"time", unixTime()}, {"elapsed_s", m->elapsedSeconds()}};
+            if (m->comm->size() > 1)
+                record["allreduce_bytes"] = reducedBytes;
+            (void)m->metric(record);
         }
 
         const bool last = done == t.max_steps;

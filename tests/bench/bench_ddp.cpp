@@ -1,0 +1,146 @@
+// bench_ddp: data-parallel scaling of corral-train over Gloo on this machine. Runs the demo
+// model with 1, 2 (and 4 where there are cores) ranks of one thread each, all with the same
+// per-rank micro-batch, and prints tokens/s, scaling efficiency against one rank, and the
+// bytes all-reduced per step against the LoRA parameter count. Last line: one JSON object.
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <string>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+extern char **environ;
+
+namespace {
+int freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+pid_t spawnRank(const std::vector<std::string> &args, int rank, int world, int port, const fs::path &log)
+{
+    std::vector<std::string> env;
+    if (world > 1)
+        env = {"RANK=" + std::to_string(rank), "WORLD_SIZE=" + std::to_string(world), "MASTER_ADDR=127.0.0.1",
+               "MASTER_PORT=" + std::to_string(port)};
+    for (char **e = environ; *e; ++e)
+        env.emplace_back(*e);
+    std::vector<char *> envp, argv;
+    for (auto &e : env)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    for (const auto &a : args)
+        argv.push_back(const_cast<char *>(a.c_str()));
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    pid_t pid = -1;
+    posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    return pid;
+}
+
+struct Figures {
+    double tokensPerSecond = 0;
+    double allreduceBytes = 0;
+    bool ok = false;
+};
+
+Figures run(const std::string &trainer, const std::string &config, const fs::path &dir, int world, int steps)
+{
+    fs::remove_all(dir);
+    fs::create_directories(dir.parent_path());
+    const std::vector<std::string> args = {trainer, "--config", config, "--output", dir.string(), "--set", "train.threads=1",
+                                           "--set", "train.max_steps=" + std::to_string(steps), "--set",
+                                           "train.eval_interval=1000000", "--set", "data.cache=false"};
+    const int port = freePort();
+    std::vector<pid_t> pids;
+    for (int r = world - 1; r >= 0; --r)
+        pids.push_back(spawnRank(args, r, world, port, dir.string() + ".rank" + std::to_string(r) + ".log"));
+    bool ok = true;
+    for (const pid_t pid : pids) {
+        if (pid <= 0) {
+            ok = false;
+            continue;
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    Figures f;
+    f.ok = ok;
+    std::ifstream in(dir / "metrics.jsonl");
+    std::string line;
+    double tokens = 0, seconds = 0;
+    int counted = 0;
+    while (std::getline(in, line)) {
+        const auto m = nlohmann::json::parse(line);
+        if (m.at("kind") != "train" || m.at("step").get<int>() <= 2)  // skip warm-up steps
+            continue;
+        const double stepTokens = m.at("tokens_per_s").get<double>();
+        tokens += 1.0;
+        seconds += 1.0 / stepTokens;  // harmonic mean of per-step rates = total tokens / total time
+        f.allreduceBytes = m.value("allreduce_bytes", 0.0);
+        ++counted;
+    }
+    f.tokensPerSecond = counted ? tokens / seconds : 0;
+    return f;
+}
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    const std::string bin = fs::path(argv[0]).parent_path().string();
+    const std::string trainer = argc > 1 ? argv[1] : bin + "/corral-train";
+    const std::string config = argc > 2 ? argv[2] : std::string(CORRAL_SOURCE_DIR) + "/resources/presets/tiny-demo.yaml";
+    const int steps = 12;
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const fs::path dir = fs::temp_directory_path() / ("corral-bench-ddp-" + std::to_string(::getpid()));
+    // The tiny-demo's LoRA (r=16 on all seven projections of 4 layers): A [16, in] + B [out, 16].
+    const long long loraParams = 4LL * 16 * ((256 + 256) + (256 + 128) * 2 + (256 + 256) + (256 + 688) * 2 + (688 + 256));
+    std::printf("bench_ddp: tiny-demo, micro-batch 8 x 4 accumulation per rank, 1 thread per rank, %u cores\n", cores);
+    std::printf("%6s %12s %11s %12s %18s\n", "ranks", "tokens/s", "speed-up", "efficiency", "all-reduce B/step");
+    nlohmann::json result = {{"bench", "ddp"}, {"cores", cores}, {"lora_params", loraParams}};
+    double base = 0;
+    for (const int world : {1, 2, 4}) {
+        if (world > 1 && static_cast<unsigned>(world) > cores)
+            break;
+        const Figures f = run(trainer, config, dir / ("w" + std::to_string(world)), world, steps);
+        if (!f.ok) {
+            std::printf("%6d failed: see %s\n", world, (dir / ("w" + std::to_string(world))).c_str());
+            return 1;
+        }
+        if (world == 1)
+            base = f.tokensPerSecond;
+        const double speedup = f.tokensPerSecond / base;
+        std::printf("%6d %12.0f %10.2fx %11.0f%% %18.0f\n", world, f.tokensPerSecond, speedup, 100 * speedup / world,
+                    f.allreduceBytes);
+        result["tokens_per_s_" + std::to_string(world)] = f.tokensPerSecond;
+        result["efficiency_" + std::to_string(world)] = speedup / world;
+        if (world > 1)
+            result["allreduce_bytes_per_step"] = f.allreduceBytes;
+    }
+    std::printf("LoRA parameters: %lld (%.0f bytes as float32 gradients)\n", loraParams, 4.0 * loraParams);
+    fs::remove_all(dir);
+    std::printf("%s\n", result.dump().c_str());
+    return 0;
+}
