@@ -76,10 +76,10 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     m_newAction->setShortcut(QKeySequence::New);
     m_startAction = toolbar->addAction(tr("Start"), this, [this]() { startSelected(); });
     m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
-    m_stopAction = toolbar->addAction(tr("Stop"), this, [this]() {
-        if (LocalRun *run = m_active.value(selectedId()))
-            run->stop();
-    });
+    m_stopAction = toolbar->addAction(tr("Stop"), this, &MainWindow::stopSelected);
+    m_stopAction->setToolTip(tr("Stop at the next step, saving a checkpoint"));
+    m_resumeAction = toolbar->addAction(tr("Resume"), this, [this]() { resumeSelected(); });
+    m_resumeAction->setToolTip(tr("Continue from the newest checkpoint"));
 
     m_connection = new QLabel(this);
     statusBar()->addPermanentWidget(m_connection);
@@ -159,6 +159,8 @@ void MainWindow::updateActions()
     m_startAction->setEnabled(draft && m_form->isValid() && !m_trainerPath.isEmpty());
     m_startAction->setToolTip(draft && !m_form->isValid() ? m_form->problems() : tr("Start the run on the local profile"));
     m_stopAction->setEnabled(m_active.contains(id));
+    const RunState state = row >= 0 ? m_runs.runAt(row).state : RunState::Draft;
+    m_resumeAction->setEnabled(!m_active.contains(id) && (state == RunState::Stopped || state == RunState::Failed));
 }
 
 bool MainWindow::startSelected()
@@ -171,6 +173,30 @@ bool MainWindow::startSelected()
         statusBar()->showMessage(tr("Not started: %1").arg(m_form->problems()));
         return false;
     }
+    return launch(id, /*resume=*/false);
+}
+
+bool MainWindow::resumeSelected()
+{
+    const QString id = selectedId();
+    const int row = m_runs.rowOf(id);
+    if (row < 0 || m_active.contains(id)
+        || (m_runs.runAt(row).state != RunState::Stopped && m_runs.runAt(row).state != RunState::Failed))
+        return false;
+    return launch(id, /*resume=*/true);
+}
+
+void MainWindow::stopSelected()
+{
+    if (LocalRun *run = m_active.value(selectedId())) {
+        run->stop();
+        statusBar()->showMessage(tr("Stopping at the next step…"));
+    }
+}
+
+bool MainWindow::launch(const QString &id, bool resume)
+{
+    const int row = m_runs.rowOf(id);
     auto *run = new LocalRun(m_configs.value(id), id, m_trainerPath, this);
     connect(run, &LocalRun::metricsArrived, this,
             [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
@@ -182,7 +208,7 @@ bool MainWindow::startSelected()
     });
     connect(run, &LocalRun::finished, this, [this, id](bool ok, const QString &message) { onFinished(id, ok, message); });
     QString error;
-    if (!run->start(&error)) {
+    if (!run->start(&error, resume)) {
         delete run;
         statusBar()->showMessage(tr("Not started: %1").arg(error));
         return false;
@@ -190,7 +216,8 @@ bool MainWindow::startSelected()
     m_active.insert(id, run);
     RunEntry entry = m_runs.runAt(row);
     entry.state = RunState::Running;
-    entry.started = QDateTime::currentDateTime();
+    if (!resume)
+        entry.started = QDateTime::currentDateTime();
     m_runs.updateRun(entry);
     m_form->setEditable(false);
     m_tabs->setCurrentWidget(m_chart);
@@ -214,15 +241,20 @@ void MainWindow::onMetrics(const QString &id, const QVector<MetricRecord> &recor
 
 void MainWindow::onFinished(const QString &id, bool ok, const QString &message)
 {
-    if (LocalRun *run = m_active.take(id))
+    bool stopped = false;
+    if (LocalRun *run = m_active.take(id)) {
+        stopped = run->wasStopped();
         run->deleteLater();
+    }
     const int row = m_runs.rowOf(id);
     if (row >= 0) {
         RunEntry entry = m_runs.runAt(row);
-        entry.state = ok ? RunState::Finished : RunState::Failed;
+        entry.state = stopped ? RunState::Stopped : ok ? RunState::Finished : RunState::Failed;
         m_runs.updateRun(entry);
     }
-    statusBar()->showMessage(ok ? tr("Run finished: %1").arg(id) : tr("Run failed: %1").arg(message));
+    statusBar()->showMessage(stopped ? tr("Run stopped with a checkpoint: %1").arg(id)
+                             : ok    ? tr("Run finished: %1").arg(id)
+                                     : tr("Run failed: %1").arg(message));
     updateActions();
 }
 

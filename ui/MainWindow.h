@@ -29,6 +29,10 @@ public:
     QString addDraft(const RunConfig &config, const QString &name);
     // Starts the selected draft run; false (with the reason in the status bar) when it cannot.
     bool startSelected();
+    // Continues the selected stopped or failed run from its newest checkpoint.
+    bool resumeSelected();
+    // Asks the selected running run to stop at its next step boundary, with a checkpoint.
+    void stopSelected();
 
     LossChart *lossChart() const { return m_chart; }
     RunListModel *runModel() { return &m_runs; }
@@ -43,6 +47,7 @@ private:
     void onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted);
     void onFinished(const QString &id, bool ok, const QString &message);
     void newRunFromPreset();
+    bool launch(const QString &id, bool resume);
 
     QString m_trainerPath;
     RunListModel m_runs;
@@ -57,6 +62,7 @@ private:
     QAction *m_newAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_stopAction = nullptr;
+    QAction *m_resumeAction = nullptr;
 };
 
 }  // namespace corral

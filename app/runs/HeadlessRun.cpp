@@ -28,7 +28,11 @@ int runHeadless(LocalRun &run, QTextStream &out, bool liveLine)
         const RunProgress &p = run.progress();
         if (liveLine)
             out << '\n';
-        if (ok) {
+        if (run.wasStopped()) {
+            out << "stopped at step " << p.step << " with a checkpoint; continue with corral-train --config "
+                << run.runDir() << "/run.yaml --output " << run.runDir() << " --resume auto" << Qt::endl;
+            exitCode = 75;
+        } else if (ok) {
             out << "finished: " << p.step << " steps, best val loss "
                 << (std::isfinite(p.bestValLoss) ? QString::number(p.bestValLoss, 'f', 4) : QStringLiteral("-"))
                 << "\nrun folder: " << run.runDir() << Qt::endl;

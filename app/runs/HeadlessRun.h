@@ -1,6 +1,7 @@
 #pragma once
 // `corral run CONFIG --profile local --headless`: the same run as the GUI starts, followed
-// from the terminal with a progress line. Returns the process exit code (0 done, 1 failed).
+// from the terminal with a progress line. Returns the process exit code (0 done, 1 failed,
+// 75 stopped with a checkpoint).
 #include <QString>
 
 class QTextStream;

@@ -29,7 +29,7 @@ LocalRun::~LocalRun()
     }
 }
 
-bool LocalRun::start(QString *error)
+bool LocalRun::start(QString *error, bool resume)
 {
     const QDir dir(m_runDir);
     if (!dir.mkpath(QStringLiteral("logs"))) {
@@ -68,7 +68,10 @@ bool LocalRun::start(QString *error)
     m_process.setStandardOutputFile(dir.filePath(QStringLiteral("logs/trainer.out")));
     m_process.setStandardErrorFile(dir.filePath(QStringLiteral("logs/trainer.err")));
     m_process.setProgram(m_trainerPath);
-    m_process.setArguments({QStringLiteral("--config"), request, QStringLiteral("--output"), m_runDir});
+    QStringList arguments{QStringLiteral("--config"), request, QStringLiteral("--output"), m_runDir};
+    if (resume)
+        arguments << QStringLiteral("--resume") << QStringLiteral("auto");
+    m_process.setArguments(arguments);
     m_process.start();
     return true;
 }
@@ -81,7 +84,9 @@ void LocalRun::stop()
 
 void LocalRun::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
-    m_ok = status == QProcess::NormalExit && exitCode == 0;
+    constexpr int kExitStoppedWithCheckpoint = 75;  // corral-train's answer to SIGTERM (docs/formats.md)
+    m_stopped = status == QProcess::NormalExit && exitCode == kExitStoppedWithCheckpoint;
+    m_ok = status == QProcess::NormalExit && (exitCode == 0 || m_stopped);
     if (status == QProcess::CrashExit)
         m_endMessage = QStringLiteral("corral-train stopped by a signal");
     else if (exitCode != 0)
@@ -101,7 +106,9 @@ void LocalRun::onDrained()
         if (!detail.isEmpty())
             m_endMessage += QStringLiteral(": ") + detail;
     }
-    emit finished(m_ok, m_ok ? QStringLiteral("finished") : m_endMessage);
+    emit finished(m_ok, m_stopped ? QStringLiteral("stopped with a checkpoint; resume to continue")
+                        : m_ok    ? QStringLiteral("finished")
+                                  : m_endMessage);
 }
 
 }  // namespace corral

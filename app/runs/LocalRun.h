@@ -22,8 +22,12 @@ public:
     ~LocalRun() override;
 
     // Writes RUN_DIR/run.yaml and starts the trainer; false with a message when it cannot.
-    bool start(QString *error);
-    void stop();  // asks the trainer to end (SIGTERM)
+    // `resume`: continue the run in RUN_DIR from its newest checkpoint (--resume auto).
+    bool start(QString *error, bool resume = false);
+    // Asks the trainer to stop (SIGTERM): it saves a checkpoint at the step boundary and
+    // exits; the run can be resumed later.
+    void stop();
+    bool wasStopped() const { return m_stopped; }  // ended by a stop request, with a checkpoint
 
     const QString &runDir() const { return m_runDir; }
     const RunConfig &config() const { return m_config; }
@@ -49,6 +53,7 @@ private:
     RunProgress m_progress;
     QString m_lastFailure;  // message of a "failed" event
     bool m_ok = false;
+    bool m_stopped = false;
     QString m_endMessage;
 };
 
