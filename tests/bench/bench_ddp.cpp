@@ -2,61 +2,26 @@
 // model with 1, 2 (and 4 where there are cores) ranks of one thread each, all with the same
 // per-rank micro-batch, and prints tokens/s, scaling efficiency against one rank, and the
 // bytes all-reduced per step against the LoRA parameter count. Last line: one JSON object.
+#include "../common/TestProcess.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
-#include <spawn.h>
 #include <string>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
-extern char **environ;
 
 namespace {
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
-
 pid_t spawnRank(const std::vector<std::string> &args, int rank, int world, int port, const fs::path &log)
 {
-    std::vector<std::string> env;
-    if (world > 1)
-        env = {"RANK=" + std::to_string(rank), "WORLD_SIZE=" + std::to_string(world), "MASTER_ADDR=127.0.0.1",
-               "MASTER_PORT=" + std::to_string(port)};
-    for (char **e = environ; *e; ++e)
-        env.emplace_back(*e);
-    std::vector<char *> envp, argv;
-    for (auto &e : env)
-        envp.push_back(e.data());
-    envp.push_back(nullptr);
-    for (const auto &a : args)
-        argv.push_back(const_cast<char *>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = -1;
-    posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    return pid;
+    return corral::test::spawnProcess(args, world > 1 ? corral::test::rankEnvironment(rank, world, port)
+                                                      : std::vector<std::string>{},
+                                      log);
 }
 
 struct Figures {
@@ -72,20 +37,13 @@ Figures run(const std::string &trainer, const std::string &config, const fs::pat
     const std::vector<std::string> args = {trainer, "--config", config, "--output", dir.string(), "--set", "train.threads=1",
                                            "--set", "train.max_steps=" + std::to_string(steps), "--set",
                                            "train.eval_interval=1000000", "--set", "data.cache=false"};
-    const int port = freePort();
+    const int port = corral::test::freeLoopbackPort();
     std::vector<pid_t> pids;
     for (int r = world - 1; r >= 0; --r)
         pids.push_back(spawnRank(args, r, world, port, dir.string() + ".rank" + std::to_string(r) + ".log"));
     bool ok = true;
-    for (const pid_t pid : pids) {
-        if (pid <= 0) {
-            ok = false;
-            continue;
-        }
-        int status = 0;
-        waitpid(pid, &status, 0);
-        ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    }
+    for (const pid_t pid : pids)
+        ok = corral::test::waitExit(pid) == 0 && ok;
     Figures f;
     f.ok = ok;
     std::ifstream in(dir / "metrics.jsonl");

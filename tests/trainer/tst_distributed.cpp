@@ -1,6 +1,7 @@
 // Data parallel over Gloo with real processes on loopback: two ranks with micro-batch b train
 // exactly like one process with micro-batch 2b; a rank alone times out naming the master;
 // a signal to one rank stops both after one checkpoint.
+#include "../common/TestProcess.h"
 #include "io/Safetensors.h"
 #include "train/Checkpoint.h"
 
@@ -9,36 +10,18 @@
 #include <torch/torch.h>
 
 #include <csignal>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <netinet/in.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 using namespace corral;
+using namespace corral::test;
 namespace fs = std::filesystem;
-extern char **environ;
 
 namespace {
 const std::string kTrainer = std::string(CORRAL_BIN_DIR) + "/corral-train";
 const std::string kDemo = std::string(CORRAL_SOURCE_DIR) + "/resources/presets/tiny-demo.yaml";
-
-int freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 std::vector<std::string> trainArgs(const fs::path &runDir, int microBatch, int maxSteps)
 {
@@ -47,57 +30,6 @@ std::vector<std::string> trainArgs(const fs::path &runDir, int microBatch, int m
             "--set", "train.max_steps=" + std::to_string(maxSteps), "--set", "train.warmup_steps=1",
             "--set", "train.eval_interval=4", "--set", "train.threads=1", "--set", "data.cache=false",
             "--set", "dist.timeout_s=60"};
-}
-
-pid_t spawn(const std::vector<std::string> &args, const std::vector<std::string> &extraEnv, const fs::path &log)
-{
-    std::vector<std::string> envStrings(extraEnv);
-    for (char **e = environ; *e; ++e)
-        envStrings.emplace_back(*e);
-    std::vector<char *> envp, argv;
-    for (auto &e : envStrings)
-        envp.push_back(e.data());
-    envp.push_back(nullptr);
-    for (const auto &a : args)
-        argv.push_back(const_cast<char *>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    return rc == 0 ? pid : -1;
-}
-
-std::vector<std::string> rankEnv(int rank, int size, int port)
-{
-    return {"RANK=" + std::to_string(rank), "WORLD_SIZE=" + std::to_string(size), "LOCAL_RANK=" + std::to_string(rank),
-            "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + std::to_string(port)};
-}
-
-int waitExit(pid_t pid)
-{
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::vector<nlohmann::json> readJsonl(const fs::path &path)
-{
-    std::vector<nlohmann::json> out;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line))
-        out.push_back(nlohmann::json::parse(line));
-    return out;
-}
-
-std::string readText(const fs::path &path)
-{
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 struct Dirs {
@@ -111,11 +43,11 @@ TEST(Distributed, TwoRanksOfBMatchOneProcessOf2B)
 {
     Dirs dirs;
     constexpr int kSteps = 8;
-    ASSERT_EQ(waitExit(spawn(trainArgs(dirs.root / "single", 8, kSteps), {}, dirs.root / "single.log")), 0)
+    ASSERT_EQ(waitExit(spawnProcess(trainArgs(dirs.root / "single", 8, kSteps), {}, dirs.root / "single.log")), 0)
         << readText(dirs.root / "single.log");
-    const int port = freePort();
-    const pid_t r1 = spawn(trainArgs(dirs.root / "ddp", 4, kSteps), rankEnv(1, 2, port), dirs.root / "rank1.log");
-    const pid_t r0 = spawn(trainArgs(dirs.root / "ddp", 4, kSteps), rankEnv(0, 2, port), dirs.root / "rank0.log");
+    const int port = freeLoopbackPort();
+    const pid_t r1 = spawnProcess(trainArgs(dirs.root / "ddp", 4, kSteps), rankEnvironment(1, 2, port), dirs.root / "rank1.log");
+    const pid_t r0 = spawnProcess(trainArgs(dirs.root / "ddp", 4, kSteps), rankEnvironment(0, 2, port), dirs.root / "rank0.log");
     ASSERT_EQ(waitExit(r0), 0) << readText(dirs.root / "rank0.log");
     ASSERT_EQ(waitExit(r1), 0) << readText(dirs.root / "rank1.log");
     EXPECT_EQ(readText(dirs.root / "rank1.log"), "");  // only rank 0 talks
@@ -157,11 +89,11 @@ TEST(Distributed, TwoRanksOfBMatchOneProcessOf2B)
 TEST(Distributed, ARankAloneTimesOutNamingTheMaster)
 {
     Dirs dirs;
-    const int port = freePort();
+    const int port = freeLoopbackPort();
     auto args = trainArgs(dirs.root / "alone", 4, 2);
     args.back() = "dist.timeout_s=2";
     const auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(waitExit(spawn(args, rankEnv(1, 2, port), dirs.root / "alone.log")), 1);
+    EXPECT_EQ(waitExit(spawnProcess(args, rankEnvironment(1, 2, port), dirs.root / "alone.log")), 1);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(30));
     const std::string log = readText(dirs.root / "alone.log");
     EXPECT_NE(log.find("rank 1 of 2 could not join the rendezvous at 127.0.0.1:" + std::to_string(port) + " within 2 s"),
@@ -172,10 +104,10 @@ TEST(Distributed, ARankAloneTimesOutNamingTheMaster)
 TEST(Distributed, ASignalToOneRankStopsBothAfterOneCheckpoint)
 {
     Dirs dirs;
-    const int port = freePort();
+    const int port = freeLoopbackPort();
     const fs::path run = dirs.root / "signal";
-    const pid_t r1 = spawn(trainArgs(run, 4, 500), rankEnv(1, 2, port), dirs.root / "s1.log");
-    const pid_t r0 = spawn(trainArgs(run, 4, 500), rankEnv(0, 2, port), dirs.root / "s0.log");
+    const pid_t r1 = spawnProcess(trainArgs(run, 4, 500), rankEnvironment(1, 2, port), dirs.root / "s1.log");
+    const pid_t r0 = spawnProcess(trainArgs(run, 4, 500), rankEnvironment(0, 2, port), dirs.root / "s0.log");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (readJsonl(run / "metrics.jsonl").size() < 4 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

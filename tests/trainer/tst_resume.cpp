@@ -1,6 +1,7 @@
 // Preemption and resume against the real corral-train binary: SIGTERM saves and exits 75,
 // SIGKILL at random moments never leaves a broken checkpoint, and a resumed run repeats the
 // uninterrupted one bit for bit.
+#include "../common/TestProcess.h"
 #include "io/Safetensors.h"
 #include "train/Checkpoint.h"
 
@@ -10,18 +11,15 @@
 
 #include <chrono>
 #include <csignal>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 using namespace corral;
+using namespace corral::test;
 namespace fs = std::filesystem;
-extern char **environ;
 
 namespace {
 const std::string kTrainer = std::string(CORRAL_BIN_DIR) + "/corral-train";
@@ -35,39 +33,6 @@ std::vector<std::string> recipe(const fs::path &runDir, int maxSteps)
             "--set", "train.max_steps=" + std::to_string(maxSteps), "--set", "train.warmup_steps=2",
             "--set", "train.eval_interval=5", "--set", "train.save_interval=1", "--set", "train.keep_checkpoints=3",
             "--set", "lora.dropout=0.1", "--set", "train.threads=1"};
-}
-
-pid_t start(const std::vector<std::string> &args, const fs::path &logFile)
-{
-    std::vector<char *> argv;
-    for (const auto &a : args)
-        argv.push_back(const_cast<char *>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, logFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    return rc == 0 ? pid : -1;
-}
-
-int waitExit(pid_t pid)
-{
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::vector<nlohmann::json> readJsonl(const fs::path &path)
-{
-    std::vector<nlohmann::json> out;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line))
-        out.push_back(nlohmann::json::parse(line));
-    return out;
 }
 
 size_t countTrainRecords(const fs::path &metrics)
@@ -116,7 +81,7 @@ TEST(Resume, SigtermSavesAtTheStepBoundaryAndExitsForARequeue)
 {
     Dirs dirs;
     const fs::path run = dirs.root / "term";
-    const pid_t pid = start(recipe(run, 400), dirs.root / "term.log");
+    const pid_t pid = spawnProcess(recipe(run, 400), {}, dirs.root / "term.log");
     ASSERT_GT(pid, 0);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (countTrainRecords(run / "metrics.jsonl") < 3 && std::chrono::steady_clock::now() < deadline)
@@ -142,14 +107,14 @@ TEST(Resume, KilledAtRandomMomentsNeverLeavesABrokenCheckpointAndResumesExactly)
     Dirs dirs;
     constexpr int kSteps = 30;
     const fs::path reference = dirs.root / "reference";
-    ASSERT_EQ(waitExit(start(recipe(reference, kSteps), dirs.root / "reference.log")), 0);
+    ASSERT_EQ(waitExit(spawnProcess(recipe(reference, kSteps), {}, dirs.root / "reference.log")), 0);
 
     const fs::path run = dirs.root / "killed";
     std::mt19937 rng(20261125);
     std::uniform_int_distribution<int> delayMs(150, 1400);
     int kills = 0;
     for (int attempt = 0; attempt < 20; ++attempt) {
-        const pid_t pid = start(recipe(run, kSteps), dirs.root / "killed.log");
+        const pid_t pid = spawnProcess(recipe(run, kSteps), {}, dirs.root / "killed.log");
         ASSERT_GT(pid, 0);
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(rng)));
         kills += kill(pid, SIGKILL) == 0;
@@ -162,7 +127,7 @@ TEST(Resume, KilledAtRandomMomentsNeverLeavesABrokenCheckpointAndResumesExactly)
         }
     }
     EXPECT_GE(kills, 15);  // most attempts were killed mid-run, not after finishing
-    ASSERT_EQ(waitExit(start(recipe(run, kSteps), dirs.root / "killed.log")), 0);
+    ASSERT_EQ(waitExit(spawnProcess(recipe(run, kSteps), {}, dirs.root / "killed.log")), 0);
 
     const auto expected = deterministicFields(readJsonl(reference / "metrics.jsonl"));
     const auto got = deterministicFields(readJsonl(run / "metrics.jsonl"));
@@ -181,9 +146,9 @@ TEST(Resume, ANewRunNeverOverwritesAnOldOne)
     Dirs dirs;
     const fs::path run = dirs.root / "existing";
     auto args = recipe(run, 3);
-    ASSERT_EQ(waitExit(start(args, dirs.root / "a.log")), 0);
+    ASSERT_EQ(waitExit(spawnProcess(args, {}, dirs.root / "a.log")), 0);
     args[6] = "none";  // --resume none
-    EXPECT_EQ(waitExit(start(args, dirs.root / "b.log")), 2);
+    EXPECT_EQ(waitExit(spawnProcess(args, {}, dirs.root / "b.log")), 2);
     std::ifstream log(dirs.root / "b.log");
     const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
     EXPECT_NE(text.find("already holds a run; pass --resume auto"), std::string::npos) << text;

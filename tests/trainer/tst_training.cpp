@@ -1,3 +1,4 @@
+#include "../common/TestProcess.h"
 #include "config/ConfigLoader.h"
 #include "io/Safetensors.h"
 #include "train/Trainer.h"
@@ -11,19 +12,9 @@
 #include <sstream>
 
 using namespace corral;
+using corral::test::readJsonl;
 namespace fs = std::filesystem;
 
-namespace {
-std::vector<nlohmann::json> readJsonl(const fs::path &path)
-{
-    std::vector<nlohmann::json> out;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line))
-        out.push_back(nlohmann::json::parse(line));
-    return out;
-}
-}  // namespace
 
 // The demo recipe, shortened: the validation loss must fall clearly, and the run directory
 // must hold what docs/formats.md promises.
