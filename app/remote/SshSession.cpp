@@ -43,8 +43,8 @@ QString proxyCommandFor(const QString &jump)
 
 QString SshEndpoint::display() const { return QStringLiteral("%1@%2:%3").arg(user, host).arg(port); }
 
-SshSession::SshSession(SshEndpoint endpoint, AuthPrompter *prompter)
-    : m_endpoint(std::move(endpoint)), m_prompter(prompter)
+SshSession::SshSession(SshEndpoint endpoint, AuthPrompter *prompter, RememberedSecrets secrets)
+    : m_endpoint(std::move(endpoint)), m_prompter(prompter), m_secrets(std::move(secrets))
 {
 }
 
@@ -111,7 +111,7 @@ Status SshSession::connect()
         m_session.reset();
         return st;
     }
-    if (auto st = SshAuthenticator(m_session.get(), m_endpoint, m_prompter).authenticate(); !st) {
+    if (auto st = SshAuthenticator(m_session.get(), m_endpoint, m_prompter, m_secrets).authenticate(); !st) {
         m_session.reset();
         return st;
     }
