@@ -33,11 +33,17 @@ Status setOption(ssh_session session, ssh_options_e option, const void *value, c
 }
 
 // libssh 0.10 has no ProxyJump of its own: hop through the bastion with OpenSSH's -W, which is
-// exactly what ProxyJump does (the bastion's own host key is checked by that ssh).
-QString proxyCommandFor(const QString &jump)
+// exactly what ProxyJump does. That ssh checks the bastion's host key itself, strictly (BatchMode
+// cannot ask, and an unknown bastion is refused, not added), reading the profile's ssh config
+// when it names one. libssh expands %h/%p in the command, so a literal % in the path is doubled.
+QString proxyCommandFor(const SshEndpoint &endpoint)
 {
-    return shellCommand({QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-                         QStringLiteral("-W"), QStringLiteral("[%h]:%p"), jump});
+    QStringList args{QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"), QStringLiteral("-o"),
+                     QStringLiteral("StrictHostKeyChecking=yes")};
+    if (!endpoint.sshConfigFile.isEmpty())
+        args << QStringLiteral("-F") << QString(endpoint.sshConfigFile).replace(QLatin1Char('%'), QStringLiteral("%%"));
+    args << QStringLiteral("-W") << QStringLiteral("[%h]:%p") << endpoint.proxyJump;
+    return shellCommand(args);
 }
 }  // namespace
 
@@ -86,7 +92,7 @@ Status SshSession::applyOptions()
     if (auto st = setOption(s, SSH_OPTIONS_PROCESS_CONFIG, &no, "ProcessConfig", QStringLiteral("no"), h); !st)
         return st;
     if (!m_endpoint.proxyJump.isEmpty()) {
-        const QString proxy = proxyCommandFor(m_endpoint.proxyJump);
+        const QString proxy = proxyCommandFor(m_endpoint);
         const QByteArray proxyBytes = proxy.toUtf8();
         if (auto st = setOption(s, SSH_OPTIONS_PROXYCOMMAND, proxyBytes.constData(), "ProxyJump", proxy, h); !st)
             return st;
