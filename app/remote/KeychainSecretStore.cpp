@@ -11,15 +11,20 @@ Error keychainError(const QKeychain::Job &job, const SecretRef &ref)
                      ref.key().toStdString());
 }
 
-// Every job: no plain-file fallback, deleted once finished.
-template <class JobType>
-JobType *newJob(const QString &service, const SecretRef &ref, QObject *parent)
+// Every job: created on the store's own thread (its D-Bus calls need that thread's event loop),
+// no plain-file fallback, deleted once finished, its outcome handed to `onFinished`.
+template <class JobType, class Setup, class OnFinished>
+void startJob(QObject *owner, const QString &service, const SecretRef &ref, Setup setup, OnFinished onFinished)
 {
-    auto *job = new JobType(service, parent);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(ref.key());
-    return job;
+    QMetaObject::invokeMethod(owner, [owner, service, ref, setup, onFinished] {
+        auto *job = new JobType(service, owner);
+        job->setAutoDelete(true);
+        job->setInsecureFallback(false);
+        job->setKey(ref.key());
+        setup(*job);
+        QObject::connect(job, &QKeychain::Job::finished, owner, onFinished);
+        job->start();
+    }, Qt::QueuedConnection);
 }
 }  // namespace
 
@@ -27,41 +32,34 @@ KeychainSecretStore::KeychainSecretStore(QString service, QObject *parent) : QOb
 
 void KeychainSecretStore::save(const SecretRef &ref, const QString &secret, Done done)
 {
-    QMetaObject::invokeMethod(this, [this, ref, secret, done = std::move(done)] {
-        auto *job = newJob<QKeychain::WritePasswordJob>(m_service, ref, this);
-        job->setTextData(secret);
-        connect(job, &QKeychain::Job::finished, this, [ref, done](QKeychain::Job *finished) {
-            done(finished->error() == QKeychain::NoError ? okStatus() : Status(keychainError(*finished, ref)));
+    startJob<QKeychain::WritePasswordJob>(
+        this, m_service, ref, [secret](QKeychain::WritePasswordJob &job) { job.setTextData(secret); },
+        [ref, done](QKeychain::Job *job) {
+            done(job->error() == QKeychain::NoError ? okStatus() : Status(keychainError(*job, ref)));
         });
-        job->start();
-    }, Qt::QueuedConnection);
 }
 
 void KeychainSecretStore::load(const SecretRef &ref, Loaded done)
 {
-    QMetaObject::invokeMethod(this, [this, ref, done = std::move(done)] {
-        auto *job = newJob<QKeychain::ReadPasswordJob>(m_service, ref, this);
-        connect(job, &QKeychain::Job::finished, this, [ref, done](QKeychain::Job *finished) {
-            if (finished->error() == QKeychain::EntryNotFound)
-                return done(std::optional<QString>());
-            if (finished->error() != QKeychain::NoError)
-                return done(keychainError(*finished, ref));
-            done(std::optional<QString>(static_cast<QKeychain::ReadPasswordJob *>(finished)->textData()));
-        });
-        job->start();
-    }, Qt::QueuedConnection);
+    startJob<QKeychain::ReadPasswordJob>(this, m_service, ref, [](QKeychain::ReadPasswordJob &) {},
+                                         [ref, done](QKeychain::Job *job) {
+                                             if (job->error() == QKeychain::EntryNotFound)
+                                                 return done(std::optional<QString>());
+                                             if (job->error() != QKeychain::NoError)
+                                                 return done(keychainError(*job, ref));
+                                             done(std::optional<QString>(
+                                                 static_cast<QKeychain::ReadPasswordJob *>(job)->textData()));
+                                         });
 }
 
 void KeychainSecretStore::forget(const SecretRef &ref, Done done)
 {
-    QMetaObject::invokeMethod(this, [this, ref, done = std::move(done)] {
-        auto *job = newJob<QKeychain::DeletePasswordJob>(m_service, ref, this);
-        connect(job, &QKeychain::Job::finished, this, [ref, done](QKeychain::Job *finished) {
-            const bool gone = finished->error() == QKeychain::NoError || finished->error() == QKeychain::EntryNotFound;
-            done(gone ? okStatus() : Status(keychainError(*finished, ref)));
-        });
-        job->start();
-    }, Qt::QueuedConnection);
+    startJob<QKeychain::DeletePasswordJob>(this, m_service, ref, [](QKeychain::DeletePasswordJob &) {},
+                                           [ref, done](QKeychain::Job *job) {
+                                               const bool gone = job->error() == QKeychain::NoError
+                                                                 || job->error() == QKeychain::EntryNotFound;
+                                               done(gone ? okStatus() : Status(keychainError(*job, ref)));
+                                           });
 }
 
 }  // namespace corral

@@ -92,6 +92,12 @@ class TestSshRememberedSecrets : public QObject {
             return makeError(ErrorCode::Runtime, "logged in as someone else: " + r->value().out.toStdString());
         return okStatus();
     }
+    // Answers the password prompt correctly, ticking "remember" or not.
+    void answerPassword(test::ScriptedPrompter *prompter, bool remember) const
+    {
+        prompter->passwordAnswer = m_cluster.password();
+        prompter->rememberAnswers = remember;
+    }
     QString passwordKey() const { return SecretRef{kProfile, SecretKind::Password, m_endpoint.display()}.key(); }
 
 private slots:
@@ -105,8 +111,7 @@ private slots:
     {
         FakeSecretStore store;
         test::ScriptedPrompter prompter;
-        prompter.passwordAnswer = m_cluster.password();
-        prompter.rememberAnswers = false;
+        answerPassword(&prompter, false);
         const Status st = login(endpointWith(AuthMethod::Password), &prompter, &store);
         REQUIRE_OK(st);
         QCOMPARE(prompter.asked().size(), 1);
@@ -118,8 +123,7 @@ private slots:
     {
         FakeSecretStore store;
         test::ScriptedPrompter first;
-        first.passwordAnswer = m_cluster.password();
-        first.rememberAnswers = true;
+        answerPassword(&first, true);
         const Status st1 = login(endpointWith(AuthMethod::Password), &first, &store);
         REQUIRE_OK(st1);
         QCOMPARE(store.secrets(), (QMap<QString, QString>{{passwordKey(), m_cluster.password()}}));
@@ -147,7 +151,7 @@ private slots:
         store.save(SecretRef{kProfile, SecretKind::Password, m_endpoint.display()}, QStringLiteral("old-password"),
                    [](const Status &) {});
         test::ScriptedPrompter prompter;
-        prompter.passwordAnswer = m_cluster.password();
+        answerPassword(&prompter, false);
         const Status st = login(endpointWith(AuthMethod::Password), &prompter, &store);
         REQUIRE_OK(st);
         QCOMPARE(prompter.asked(), QStringList{QStringLiteral("password corraltest@127.0.0.1")});
