@@ -3,8 +3,9 @@
 // with dialogs; tests implement it with scripted answers. Calls arrive on the connection's
 // worker thread and block it until answered, so a UI implementation forwards each call to the
 // GUI thread (e.g. QMetaObject::invokeMethod with Qt::BlockingQueuedConnection) — the GUI
-// thread itself never waits on the network. Answers live only in memory: nothing here is
-// written to a file.
+// thread itself never waits on the network. Answers live only in memory, unless the person ticks
+// "remember": then, once the server accepted it, the secret goes to the system keychain
+// (SecretStore via RememberedSecrets) and is offered first next time. Never to a file.
 #include <QString>
 #include <QStringList>
 
@@ -19,6 +20,18 @@ struct HostKeyQuestion {
     QString knownHostsFile;
 };
 
+// A passphrase or password, and whether to keep it in the keychain once it worked.
+struct SecretAnswer {
+    QString secret;
+    bool remember = false;
+};
+
+// One keyboard-interactive round's answers (one per prompt), and whether to keep them.
+struct KeyboardInteractiveAnswers {
+    QStringList answers;
+    bool remember = false;
+};
+
 struct KeyboardInteractivePrompt {
     QString text;  // "Password: ", "Verification code: "
     bool echo = false;
@@ -31,14 +44,14 @@ public:
     // An unknown host key: true to trust it (it is then added to known_hosts), false to refuse.
     virtual bool acceptUnknownHostKey(const HostKeyQuestion &question) = 0;
     // The passphrase for an encrypted private key; nullopt when the user cancels.
-    virtual std::optional<QString> keyPassphrase(const QString &keyFile, int attempt) = 0;
+    virtual std::optional<SecretAnswer> keyPassphrase(const QString &keyFile, int attempt) = 0;
     // The password for user@host; nullopt when the user cancels.
-    virtual std::optional<QString> password(const QString &userAtHost, int attempt) = 0;
+    virtual std::optional<SecretAnswer> password(const QString &userAtHost, int attempt) = 0;
     // One round of keyboard-interactive (password, 2FA code, …): one answer per prompt,
     // nullopt when the user cancels.
-    virtual std::optional<QStringList> keyboardInteractive(const QString &userAtHost, const QString &name,
-                                                           const QString &instruction,
-                                                           const QList<KeyboardInteractivePrompt> &prompts) = 0;
+    virtual std::optional<KeyboardInteractiveAnswers> keyboardInteractive(
+        const QString &userAtHost, const QString &name, const QString &instruction,
+        const QList<KeyboardInteractivePrompt> &prompts) = 0;
 };
 
 }  // namespace corral

@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 
 namespace corral {
 
@@ -26,6 +28,21 @@ unsigned int methodBit(AuthMethod method)
     return 0;
 }
 
+bool accepted(int rc) { return rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL; }
+
+// Keyboard-interactive answers are kept as one keychain entry per round: a JSON array.
+QString encodeAnswers(const QStringList &answers)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(answers)).toJson(QJsonDocument::Compact));
+}
+QStringList decodeAnswers(const QString &stored)
+{
+    QStringList answers;
+    for (const QJsonValue &v : QJsonDocument::fromJson(stored.toUtf8()).array())
+        answers << v.toString();
+    return answers;
+}
+
 QStringList defaultIdentityFiles()
 {
     QStringList files;
@@ -35,8 +52,9 @@ QStringList defaultIdentityFiles()
 }
 }  // namespace
 
-SshAuthenticator::SshAuthenticator(ssh_session session, const SshEndpoint &endpoint, AuthPrompter *prompter)
-    : m_session(session), m_endpoint(endpoint), m_prompter(prompter)
+SshAuthenticator::SshAuthenticator(ssh_session session, const SshEndpoint &endpoint, AuthPrompter *prompter,
+                                   const RememberedSecrets &secrets)
+    : m_session(session), m_endpoint(endpoint), m_prompter(prompter), m_secrets(secrets)
 {
 }
 
@@ -110,17 +128,28 @@ int SshAuthenticator::tryKeyFile(const QString &file)
     }
     const QByteArray path = QFile::encodeName(file);
     ssh_key raw = nullptr;
-    // Unencrypted keys load without a passphrase; otherwise ask, a few times at most.
+    // Unencrypted keys load without a passphrase; then a remembered one; otherwise ask, a few times at most.
     if (ssh_pki_import_privkey_file(path.constData(), nullptr, nullptr, nullptr, &raw) != SSH_OK) {
+        raw = nullptr;
+        if (const auto remembered = m_secrets.recall(SecretKind::KeyPassphrase, file)) {
+            const QByteArray secret = remembered->toUtf8();
+            if (ssh_pki_import_privkey_file(path.constData(), secret.constData(), nullptr, nullptr, &raw) != SSH_OK) {
+                raw = nullptr;
+                m_secrets.forget(SecretKind::KeyPassphrase, file);
+                m_tried << QStringLiteral("key %1: the remembered passphrase no longer opens it (forgotten)").arg(file);
+            }
+        }
         for (int attempt = 1; attempt <= kPromptAttempts && raw == nullptr; ++attempt) {
             const auto passphrase = m_prompter ? m_prompter->keyPassphrase(file, attempt) : std::nullopt;
             if (!passphrase) {
                 m_tried << QStringLiteral("key %1: no passphrase given").arg(file);
                 return SSH_AUTH_DENIED;
             }
-            const QByteArray secret = passphrase->toUtf8();
+            const QByteArray secret = passphrase->secret.toUtf8();
             if (ssh_pki_import_privkey_file(path.constData(), secret.constData(), nullptr, nullptr, &raw) != SSH_OK)
                 raw = nullptr;
+            else if (passphrase->remember)  // it opened the key: worth keeping
+                m_secrets.remember(SecretKind::KeyPassphrase, file, passphrase->secret);
         }
         if (raw == nullptr) {
             m_tried << QStringLiteral("key %1: could not be loaded (wrong passphrase or not a key)").arg(file);
@@ -136,41 +165,82 @@ int SshAuthenticator::tryKeyFile(const QString &file)
 
 int SshAuthenticator::tryKeyboardInteractive()
 {
-    if (m_prompter == nullptr)
+    if (m_prompter == nullptr && !m_secrets.enabled())
         return SSH_AUTH_DENIED;
+    QStringList recalled;
+    int rc = keyboardInteractiveExchange(true, &recalled);
+    if (rc == SSH_AUTH_DENIED && !recalled.isEmpty()) {
+        // Remembered answers went stale (a changed password): forget them and ask once more.
+        for (const QString &subject : recalled)
+            m_secrets.forget(SecretKind::KeyboardInteractive, subject);
+        m_tried << QStringLiteral("keyboard-interactive: remembered answers not accepted (forgotten)");
+        rc = keyboardInteractiveExchange(false, &recalled);
+    }
+    return rc;
+}
+
+int SshAuthenticator::keyboardInteractiveExchange(bool offerRemembered, QStringList *recalled)
+{
+    recalled->clear();
+    QList<std::pair<QString, QStringList>> toRemember;  // kept only if the server accepts
     int rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
     // Servers may send several rounds (password, then a one-time code), and empty rounds.
     for (int round = 0; rc == SSH_AUTH_INFO && round < 8; ++round) {
         const int count = ssh_userauth_kbdint_getnprompts(m_session);
         QList<KeyboardInteractivePrompt> prompts;
+        QString subject = m_endpoint.display();  // a round is recognised by its prompts
         for (int i = 0; i < count; ++i) {
             char echo = 0;
             const char *text = ssh_userauth_kbdint_getprompt(m_session, static_cast<unsigned int>(i), &echo);
             prompts << KeyboardInteractivePrompt{QString::fromUtf8(text), echo != 0};
+            subject += QLatin1Char('\n') + prompts.last().text;
         }
         if (count > 0) {
-            const auto answers = m_prompter->keyboardInteractive(
-                userAtHost(), QString::fromUtf8(ssh_userauth_kbdint_getname(m_session)),
-                QString::fromUtf8(ssh_userauth_kbdint_getinstruction(m_session)), prompts);
-            if (!answers || answers->size() != count) {
-                m_tried << QStringLiteral("keyboard-interactive: cancelled");
-                return SSH_AUTH_DENIED;
+            QStringList answers;
+            if (offerRemembered)
+                if (const auto stored = m_secrets.recall(SecretKind::KeyboardInteractive, subject))
+                    if (answers = decodeAnswers(*stored); answers.size() == count)
+                        *recalled << subject;
+            if (answers.size() != count) {
+                const auto given = m_prompter ? m_prompter->keyboardInteractive(
+                                                    userAtHost(), QString::fromUtf8(ssh_userauth_kbdint_getname(m_session)),
+                                                    QString::fromUtf8(ssh_userauth_kbdint_getinstruction(m_session)), prompts)
+                                              : std::nullopt;
+                if (!given || given->answers.size() != count) {
+                    m_tried << QStringLiteral("keyboard-interactive: cancelled");
+                    return SSH_AUTH_DENIED;
+                }
+                answers = given->answers;
+                if (given->remember)
+                    toRemember.append({subject, answers});
             }
             for (int i = 0; i < count; ++i) {
-                const QByteArray answer = answers->at(i).toUtf8();
+                const QByteArray answer = answers.at(i).toUtf8();
                 if (ssh_userauth_kbdint_setanswer(m_session, static_cast<unsigned int>(i), answer.constData()) < 0)
                     return SSH_AUTH_ERROR;
             }
         }
         rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
     }
-    if (rc == SSH_AUTH_DENIED)
+    if (rc == SSH_AUTH_DENIED && recalled->isEmpty())
         m_tried << QStringLiteral("keyboard-interactive: not accepted");
+    if (accepted(rc))
+        for (const auto &[subject, answers] : toRemember)
+            m_secrets.remember(SecretKind::KeyboardInteractive, subject, encodeAnswers(answers));
     return rc;
 }
 
 int SshAuthenticator::tryPassword()
 {
+    const QString subject = m_endpoint.display();
+    if (const auto remembered = m_secrets.recall(SecretKind::Password, subject)) {
+        const QByteArray secret = remembered->toUtf8();
+        const int rc = ssh_userauth_password(m_session, nullptr, secret.constData());
+        if (rc != SSH_AUTH_DENIED)
+            return rc;
+        m_secrets.forget(SecretKind::Password, subject);
+        m_tried << QStringLiteral("password: the remembered one was not accepted (forgotten)");
+    }
     if (m_prompter == nullptr)
         return SSH_AUTH_DENIED;
     for (int attempt = 1; attempt <= kPromptAttempts; ++attempt) {
@@ -179,8 +249,10 @@ int SshAuthenticator::tryPassword()
             m_tried << QStringLiteral("password: cancelled");
             return SSH_AUTH_DENIED;
         }
-        const QByteArray secret = password->toUtf8();
+        const QByteArray secret = password->secret.toUtf8();
         const int rc = ssh_userauth_password(m_session, nullptr, secret.constData());
+        if (accepted(rc) && password->remember)
+            m_secrets.remember(SecretKind::Password, subject, password->secret);
         if (rc != SSH_AUTH_DENIED)
             return rc;
     }

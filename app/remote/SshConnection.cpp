@@ -3,7 +3,15 @@
 namespace corral {
 
 SshConnection::SshConnection(SshEndpoint endpoint, AuthPrompter *prompter, int keepaliveSeconds, QObject *parent)
-    : QObject(parent), m_endpoint(endpoint), m_worker(new SshWorker(std::move(endpoint), prompter, keepaliveSeconds))
+    : SshConnection(std::move(endpoint), prompter, RememberedSecrets(), keepaliveSeconds, parent)
+{
+}
+
+SshConnection::SshConnection(SshEndpoint endpoint, AuthPrompter *prompter, RememberedSecrets secrets,
+                             int keepaliveSeconds, QObject *parent)
+    : QObject(parent),
+      m_endpoint(endpoint),
+      m_worker(new SshWorker(std::move(endpoint), prompter, std::move(secrets), keepaliveSeconds))
 {
     qRegisterMetaType<corral::ConnectionState>();
     m_thread.setObjectName(QStringLiteral("ssh %1").arg(m_endpoint.display()));

@@ -27,6 +27,9 @@ public:
     // `prompter` must outlive the connection; it is called on the worker thread.
     SshConnection(SshEndpoint endpoint, AuthPrompter *prompter, int keepaliveSeconds = 30,
                   QObject *parent = nullptr);
+    // The same, with secrets the person asked to remember offered before asking (see AuthPrompter).
+    SshConnection(SshEndpoint endpoint, AuthPrompter *prompter, RememberedSecrets secrets, int keepaliveSeconds = 30,
+                  QObject *parent = nullptr);
     ~SshConnection() override;
 
     const SshEndpoint &endpoint() const { return m_endpoint; }

@@ -16,7 +16,8 @@ struct SshEndpoint {
     QList<AuthMethod> authMethods{AuthMethod::Agent, AuthMethod::PublicKey, AuthMethod::KeyboardInteractive,
                                   AuthMethod::Password};
     QString proxyJump;       // "user@bastion:port", empty for a direct connection
-    QString knownHostsFile;  // empty: ~/.ssh/known_hosts
+    QString knownHostsFile;  // empty: ~/.ssh/known_hosts; also checks the ProxyJump bastion's key
+    QString sshConfigFile;   // the OpenSSH client config for defaults and the ProxyJump hop; empty: ~/.ssh/config
     int connectTimeoutSeconds = 15;
 
     // "user@host:port", for messages.

@@ -33,18 +33,24 @@ Status setOption(ssh_session session, ssh_options_e option, const void *value, c
 }
 
 // libssh 0.10 has no ProxyJump of its own: hop through the bastion with OpenSSH's -W, which is
-// exactly what ProxyJump does (the bastion's own host key is checked by that ssh).
-QString proxyCommandFor(const QString &jump)
+// exactly what ProxyJump does. That ssh checks the bastion's host key itself, strictly (BatchMode
+// cannot ask, and an unknown bastion is refused, not added), reading the profile's ssh config
+// when it names one. libssh expands %h/%p in the command, so a literal % in the path is doubled.
+QString proxyCommandFor(const SshEndpoint &endpoint)
 {
-    return shellCommand({QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"),
-                         QStringLiteral("-W"), QStringLiteral("[%h]:%p"), jump});
+    QStringList args{QStringLiteral("ssh"), QStringLiteral("-o"), QStringLiteral("BatchMode=yes"), QStringLiteral("-o"),
+                     QStringLiteral("StrictHostKeyChecking=yes")};
+    if (!endpoint.sshConfigFile.isEmpty())
+        args << QStringLiteral("-F") << QString(endpoint.sshConfigFile).replace(QLatin1Char('%'), QStringLiteral("%%"));
+    args << QStringLiteral("-W") << QStringLiteral("[%h]:%p") << endpoint.proxyJump;
+    return shellCommand(args);
 }
 }  // namespace
 
 QString SshEndpoint::display() const { return QStringLiteral("%1@%2:%3").arg(user, host).arg(port); }
 
-SshSession::SshSession(SshEndpoint endpoint, AuthPrompter *prompter)
-    : m_endpoint(std::move(endpoint)), m_prompter(prompter)
+SshSession::SshSession(SshEndpoint endpoint, AuthPrompter *prompter, RememberedSecrets secrets)
+    : m_endpoint(std::move(endpoint)), m_prompter(prompter), m_secrets(std::move(secrets))
 {
 }
 
@@ -86,7 +92,7 @@ Status SshSession::applyOptions()
     if (auto st = setOption(s, SSH_OPTIONS_PROCESS_CONFIG, &no, "ProcessConfig", QStringLiteral("no"), h); !st)
         return st;
     if (!m_endpoint.proxyJump.isEmpty()) {
-        const QString proxy = proxyCommandFor(m_endpoint.proxyJump);
+        const QString proxy = proxyCommandFor(m_endpoint);
         const QByteArray proxyBytes = proxy.toUtf8();
         if (auto st = setOption(s, SSH_OPTIONS_PROXYCOMMAND, proxyBytes.constData(), "ProxyJump", proxy, h); !st)
             return st;
@@ -111,7 +117,7 @@ Status SshSession::connect()
         m_session.reset();
         return st;
     }
-    if (auto st = SshAuthenticator(m_session.get(), m_endpoint, m_prompter).authenticate(); !st) {
+    if (auto st = SshAuthenticator(m_session.get(), m_endpoint, m_prompter, m_secrets).authenticate(); !st) {
         m_session.reset();
         return st;
     }

@@ -3,6 +3,7 @@
 // RemoteExec and SftpClient. Not thread-safe by design: it belongs to one SshWorker and is only
 // ever touched from that worker's thread (libssh sessions must not be shared between threads).
 #include "config/Result.h"
+#include "remote/RememberedSecrets.h"
 #include "remote/SshEndpoint.h"
 #include "remote/SshHandles.h"
 
@@ -18,7 +19,7 @@ bool isConnectionLoss(const Error &error);
 
 class SshSession {
 public:
-    SshSession(SshEndpoint endpoint, AuthPrompter *prompter);
+    SshSession(SshEndpoint endpoint, AuthPrompter *prompter, RememberedSecrets secrets = {});
 
     Status connect();  // options, TCP + key exchange, host key check, authentication
     void disconnect();
@@ -34,6 +35,7 @@ private:
 
     SshEndpoint m_endpoint;
     AuthPrompter *m_prompter;
+    RememberedSecrets m_secrets;
     ssh::Session m_session;
 };
 

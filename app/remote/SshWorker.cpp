@@ -7,8 +7,8 @@ constexpr int kFirstBackoffMs = 250;
 constexpr int kMaxBackoffMs = 30000;
 }  // namespace
 
-SshWorker::SshWorker(SshEndpoint endpoint, AuthPrompter *prompter, int keepaliveSeconds)
-    : m_session(std::move(endpoint), prompter),
+SshWorker::SshWorker(SshEndpoint endpoint, AuthPrompter *prompter, RememberedSecrets secrets, int keepaliveSeconds)
+    : m_session(std::move(endpoint), prompter, std::move(secrets)),
       m_sftp(m_session),
       m_keepalive(this),  // children, so moveToThread takes the timers along
       m_reconnect(this),

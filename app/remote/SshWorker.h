@@ -20,7 +20,7 @@ enum class ConnectionState { Disconnected, Connecting, Connected, WaitingToRecon
 class SshWorker : public QObject {
     Q_OBJECT
 public:
-    SshWorker(SshEndpoint endpoint, AuthPrompter *prompter, int keepaliveSeconds);
+    SshWorker(SshEndpoint endpoint, AuthPrompter *prompter, RememberedSecrets secrets, int keepaliveSeconds);
 
     // Everything below is called on the worker thread only (from jobs or its own timers).
     Status ensureConnected();

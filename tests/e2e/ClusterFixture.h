@@ -136,6 +136,7 @@ public:
     std::optional<QString> passphraseAnswer;
     std::optional<QString> passwordAnswer;
     std::optional<QStringList> kbdAnswers;
+    bool rememberAnswers = false;  // the "remember" box, as ticked on every answer
 
     bool acceptUnknownHostKey(const HostKeyQuestion &question) override
     {
@@ -143,25 +144,29 @@ public:
         m_hostKeyQuestions << question;
         return acceptHostKey;
     }
-    std::optional<QString> keyPassphrase(const QString &keyFile, int) override
+    std::optional<SecretAnswer> keyPassphrase(const QString &keyFile, int) override
     {
         QMutexLocker lock(&m_mutex);
         m_asked << QStringLiteral("passphrase ") + keyFile;
-        return passphraseAnswer;
+        return secretAnswer(passphraseAnswer);
     }
-    std::optional<QString> password(const QString &userAtHost, int attempt) override
+    std::optional<SecretAnswer> password(const QString &userAtHost, int attempt) override
     {
         QMutexLocker lock(&m_mutex);
         m_asked << QStringLiteral("password ") + userAtHost;
-        return attempt == 1 ? passwordAnswer : std::nullopt;  // a person would not retype the same
+        // a person would not retype the same
+        return attempt == 1 ? secretAnswer(passwordAnswer) : std::nullopt;
     }
-    std::optional<QStringList> keyboardInteractive(const QString &userAtHost, const QString &, const QString &,
-                                                   const QList<KeyboardInteractivePrompt> &prompts) override
+    std::optional<KeyboardInteractiveAnswers> keyboardInteractive(const QString &userAtHost, const QString &,
+                                                                  const QString &,
+                                                                  const QList<KeyboardInteractivePrompt> &prompts) override
     {
         QMutexLocker lock(&m_mutex);
         for (const auto &prompt : prompts)
             m_asked << QStringLiteral("kbd ") + userAtHost + QLatin1Char(' ') + prompt.text;
-        return kbdAnswers;
+        if (!kbdAnswers)
+            return std::nullopt;
+        return KeyboardInteractiveAnswers{*kbdAnswers, rememberAnswers};
     }
 
     QList<HostKeyQuestion> hostKeyQuestions() const
@@ -176,6 +181,13 @@ public:
     }
 
 private:
+    std::optional<SecretAnswer> secretAnswer(const std::optional<QString> &answer) const
+    {
+        if (!answer)
+            return std::nullopt;
+        return SecretAnswer{*answer, rememberAnswers};
+    }
+
     mutable QMutex m_mutex;
     QList<HostKeyQuestion> m_hostKeyQuestions;
     QStringList m_asked;
