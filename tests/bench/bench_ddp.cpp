@@ -19,9 +19,13 @@ namespace fs = std::filesystem;
 namespace {
 pid_t spawnRank(const std::vector<std::string> &args, int rank, int world, int port, const fs::path &log)
 {
-    return corral::test::spawnProcess(args, world > 1 ? corral::test::rankEnvironment(rank, world, port)
-                                                      : std::vector<std::string>{},
-                                      log);
+    // One core per rank, for OpenBLAS's own thread pool too (LibTorch's thread setting does not reach it).
+    std::vector<std::string> env = {"OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1"};
+    if (world > 1) {
+        const auto rankEnv = corral::test::rankEnvironment(rank, world, port);
+        env.insert(env.end(), rankEnv.begin(), rankEnv.end());
+    }
+    return corral::test::spawnProcess(args, env, log);
 }
 
 struct Figures {
