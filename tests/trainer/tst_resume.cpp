@@ -10,6 +10,7 @@
 #include <torch/serialize/input-archive.h>
 
 #include <chrono>
+#include <limits>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -153,4 +154,30 @@ TEST(Resume, ANewRunNeverOverwritesAnOldOne)
     const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
     EXPECT_NE(text.find("already holds a run; pass --resume auto"), std::string::npos) << text;
     EXPECT_EQ(countTrainRecords(run / "metrics.jsonl"), 3u);
+}
+
+TEST(Resume, NonFiniteStepsAreSkippedThenTheRunStopsWithAClearError)
+{
+    // A checkpoint whose adapters hold NaN (as after a divergence) makes every loss non-finite:
+    // each step is skipped with an event, and the fifth in a row fails the run.
+    Dirs dirs;
+    const fs::path run = dirs.root / "nan";
+    ASSERT_EQ(waitExit(spawnProcess(recipe(run, 3), {}, dirs.root / "nan.log")), 0);
+    const std::string checkpoint = (run / "checkpoints" / checkpointName(3)).string();
+    auto tensors = readSafetensors(checkpoint + "/adapter_model.safetensors");
+    ASSERT_TRUE(tensors.ok());
+    for (auto &[name, tensor] : tensors.value())
+        tensor.fill_(std::numeric_limits<float>::quiet_NaN());
+    ASSERT_TRUE(writeSafetensors(checkpoint + "/adapter_model.safetensors", tensors.value()).ok());
+
+    EXPECT_EQ(waitExit(spawnProcess(recipe(run, 20), {}, dirs.root / "nan.log")), 1);
+    const auto events = readJsonl(run / "events.jsonl");
+    int skipped = 0;
+    for (const auto &e : events)
+        skipped += e.at("kind") == "skipped_step";
+    EXPECT_EQ(skipped, 5);
+    EXPECT_EQ(events.back().at("kind"), "failed");
+    EXPECT_EQ(events.back().at("message"),
+              "step 8: 5 consecutive steps had a non-finite loss or gradient; lower train.lr");
+    EXPECT_EQ(countTrainRecords(run / "metrics.jsonl"), 3u);  // no record for a skipped step
 }
