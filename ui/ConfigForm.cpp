@@ -3,6 +3,7 @@
 #include "config/ConfigLoader.h"
 #include "config/Schema.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -19,10 +20,11 @@ namespace corral {
 namespace {
 // The fields the form shows, in order: what a person tunes most.
 const char *const kShownFields[] = {
-    "model.name",          "lora.rank",       "lora.alpha",         "lora.dropout",
-    "data.max_seq_len",    "train.micro_batch_size", "train.grad_accum_steps", "train.lr",
-    "train.warmup_steps",  "train.lr_schedule", "train.max_steps",  "train.eval_interval",
-    "train.early_stopping_patience",
+    "model.name",          "lora.rank",         "lora.alpha",             "lora.dropout",
+    "data.format",         "data.packing",      "data.train_on_inputs",   "data.max_seq_len",
+    "train.micro_batch_size", "train.grad_accum_steps", "train.lr",       "train.warmup_steps",
+    "train.lr_schedule",   "train.max_steps",   "train.eval_interval",    "train.save_interval",
+    "train.early_stopping_patience", "train.mixed_precision",
 };
 
 QString tooltipFor(const FieldSpec &spec)
@@ -71,7 +73,12 @@ void ConfigForm::addRow(const FieldSpec &spec)
         }
     };
 
-    if (spec.type == FieldType::Enum) {
+    if (spec.type == FieldType::Bool) {
+        auto *check = new QCheckBox(this);
+        connect(check, &QCheckBox::toggled, this, [commit](bool on) { commit(FieldValue(on)); });
+        row.load = [this, check, &spec]() { check->setChecked(std::get<bool>(spec.get(m_config))); };
+        row.editor = check;
+    } else if (spec.type == FieldType::Enum) {
         auto *combo = new QComboBox(this);
         for (const auto &choice : spec.choices)
             combo->addItem(QString::fromStdString(choice));
@@ -90,7 +97,7 @@ void ConfigForm::addRow(const FieldSpec &spec)
         connect(spin, &QSpinBox::valueChanged, this, [commit](int v) { commit(FieldValue(int64_t{v})); });
         row.load = [this, spin, &spec]() { spin->setValue(static_cast<int>(std::get<int64_t>(spec.get(m_config)))); };
         row.editor = spin;
-    } else {
+    } else if (spec.type == FieldType::Float) {
         // Floats as text: learning rates are written 2e-5, which spin boxes handle badly.
         auto *edit = new QLineEdit(this);
         connect(edit, &QLineEdit::textEdited, this, [this, commit, index](const QString &text) {
@@ -106,6 +113,11 @@ void ConfigForm::addRow(const FieldSpec &spec)
             edit->setText(QString::fromStdString(formatFieldValue(spec, spec.get(m_config))));
         };
         row.editor = edit;
+    }
+    if (!row.editor) {  // a field type the form has no editor for: say so, show the rest
+        qWarning("ConfigForm: no editor for %s", spec.path().c_str());
+        delete row.message;
+        return;
     }
     row.editor->setToolTip(tooltipFor(spec));
     row.editor->setObjectName(QString::fromStdString(spec.path()));

@@ -1,6 +1,7 @@
 #include "ConfigForm.h"
 #include "config/ConfigLoader.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -45,6 +46,27 @@ private slots:
         QCOMPARE(form.config().lora.rank, 4);
         QCOMPARE(form.config().train.lr_schedule, std::string("constant"));
         QVERIFY(changed.size() >= 3);
+    }
+
+    void switchesAndChoicesReachTheConfig()
+    {
+        const ConfigReport report = loadConfigFile(CORRAL_SOURCE_DIR "/resources/presets/tiny-demo.yaml");
+        ConfigForm form;
+        form.setConfig(report.config);
+        auto *packing = form.findChild<QCheckBox *>(QStringLiteral("data.packing"));
+        auto *format = form.findChild<QComboBox *>(QStringLiteral("data.format"));
+        auto *precision = form.findChild<QComboBox *>(QStringLiteral("train.mixed_precision"));
+        QVERIFY(packing && format && precision);
+        QVERIFY(packing->isChecked());
+        packing->setChecked(false);
+        QCOMPARE(form.config().data.packing, false);
+        format->setCurrentText(QStringLiteral("chat"));
+        QCOMPARE(form.config().data.format, std::string("chat"));
+        precision->setCurrentText(QStringLiteral("bf16"));
+        QCOMPARE(form.config().train.mixed_precision, std::string("bf16"));
+        form.setConfig(report.config);  // loading a config puts every editor back
+        QVERIFY(packing->isChecked());
+        QCOMPARE(format->currentText(), QStringLiteral("text"));
     }
 
     void crossFieldProblemsAreShown()
