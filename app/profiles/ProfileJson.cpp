@@ -96,6 +96,7 @@ QJsonObject profileToJson(const ClusterProfile &p)
         {QStringLiteral("time_limit"), formatSlurmTimeLimit(r.timeLimitMinutes)},
         {QStringLiteral("nodes"), r.nodes},
         {QStringLiteral("gpus_per_node"), r.gpusPerNode},
+        {QStringLiteral("cpu_tasks_per_node"), r.cpuTasksPerNode},
         {QStringLiteral("cpus_per_task"), r.cpusPerTask},
         {QStringLiteral("memory_per_node"), r.memoryPerNode},
     };
@@ -148,6 +149,7 @@ ClusterProfile profileFromJson(const QJsonObject &object, QList<ProfileProblem> 
     }
     read.integer("nodes", &r.nodes);
     read.integer("gpus_per_node", &r.gpusPerNode);
+    read.integer("cpu_tasks_per_node", &r.cpuTasksPerNode);
     read.integer("cpus_per_task", &r.cpusPerTask);
     read.string("memory_per_node", &r.memoryPerNode);
     return p;

@@ -87,6 +87,7 @@ QList<ProfileProblem> validateProfile(const ClusterProfile &profile)
     requirePositive(problems, "time_limit", r.timeLimitMinutes, 1);
     requirePositive(problems, "nodes", r.nodes, 1);
     requirePositive(problems, "gpus_per_node", r.gpusPerNode, 0);
+    requirePositive(problems, "cpu_tasks_per_node", r.cpuTasksPerNode, 1);
     requirePositive(problems, "cpus_per_task", r.cpusPerTask, 1);
     static const QRegularExpression memory(QStringLiteral("^[1-9][0-9]*[KMGT]?$"));
     if (!r.memoryPerNode.isEmpty() && !memory.match(r.memoryPerNode).hasMatch())

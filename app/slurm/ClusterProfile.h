@@ -15,7 +15,8 @@ struct SlurmResources {
     QString qos;
     int timeLimitMinutes = 60;
     int nodes = 1;
-    int gpusPerNode = 0;  // also the tasks per node (one rank per GPU), at least one task
+    int gpusPerNode = 0;  // also the tasks per node (one rank per GPU)
+    int cpuTasksPerNode = 1;  // ranks per node on nodes without GPUs (Gloo data parallel)
     int cpusPerTask = 1;
     QString memoryPerNode;  // SLURM syntax: "16G", "4000M"; empty: the cluster's default
 };

@@ -42,7 +42,8 @@ QStringList SbatchScript::placeholders() { return {kDirectives, kRunDir, kModule
 QStringList SbatchScript::directives(const SbatchInputs &in)
 {
     const SlurmResources &r = in.profile.resources;
-    const int tasksPerNode = qMax(1, r.gpusPerNode);  // one rank per GPU, one rank on CPU-only nodes
+    // One rank per GPU; on nodes without GPUs, as many ranks as the profile asks for.
+    const int tasksPerNode = r.gpusPerNode > 0 ? r.gpusPerNode : qMax(1, r.cpuTasksPerNode);
     QStringList lines;
     lines << directive("job-name", in.jobName);
     lines << directive("nodes", QString::number(r.nodes));
@@ -78,6 +79,8 @@ Result<QString> SbatchScript::render(const QString &templateText, const SbatchIn
         return profileError("nodes", QStringLiteral("must be ≥ 1, got %1").arg(r.nodes));
     if (r.gpusPerNode < 0)
         return profileError("gpus_per_node", QStringLiteral("must be ≥ 0, got %1").arg(r.gpusPerNode));
+    if (r.cpuTasksPerNode < 1)
+        return profileError("cpu_tasks_per_node", QStringLiteral("must be ≥ 1, got %1").arg(r.cpuTasksPerNode));
     if (r.cpusPerTask < 1)
         return profileError("cpus_per_task", QStringLiteral("must be ≥ 1, got %1").arg(r.cpusPerTask));
     if (r.timeLimitMinutes < 1)

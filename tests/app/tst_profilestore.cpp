@@ -37,6 +37,7 @@ ClusterProfile fullProfile()
     p.resources.timeLimitMinutes = 2 * 24 * 60 + 90;
     p.resources.nodes = 2;
     p.resources.gpusPerNode = 4;
+    p.resources.cpuTasksPerNode = 3;
     p.resources.cpusPerTask = 8;
     p.resources.memoryPerNode = QStringLiteral("64G");
     return p;
@@ -130,7 +131,7 @@ private slots:
         QCOMPARE(b.ssh.authMethods, a.ssh.authMethods);
         QCOMPARE(b.resources.timeLimitMinutes, a.resources.timeLimitMinutes);
         QCOMPARE(b.ssh.sshConfigFile, a.ssh.sshConfigFile);
-        QCOMPARE(profileToJson(a).size(), 22);  // a new ClusterProfile field must be added to profiles.json too
+        QCOMPARE(profileToJson(a).size(), 23);  // a new ClusterProfile field must be added to profiles.json too
 
         QFile written(file);
         QVERIFY(written.open(QIODevice::ReadOnly));

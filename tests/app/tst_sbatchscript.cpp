@@ -72,6 +72,10 @@ private slots:
             QVERIFY2(!line.contains(QStringLiteral("gpus")), qPrintable(line));
             QVERIFY2(!line.contains(QStringLiteral("account")), qPrintable(line));
         }
+        in.profile.resources.cpuTasksPerNode = 2;  // two Gloo ranks per CPU node
+        QVERIFY(SbatchScript::directives(in).contains(QStringLiteral("#SBATCH --ntasks-per-node='2'")));
+        in.profile.resources.gpusPerNode = 4;  // with GPUs, one rank per GPU whatever the CPU setting
+        QVERIFY(SbatchScript::directives(in).contains(QStringLiteral("#SBATCH --ntasks-per-node='4'")));
     }
 
     void theScriptRunsTheTrainerWithOnlyFlagsItKnows()
