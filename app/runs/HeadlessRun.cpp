@@ -1,5 +1,6 @@
 #include "runs/HeadlessRun.h"
 
+#include "config/ExitCodes.h"
 #include "runs/LocalRun.h"
 
 #include <QEventLoop>
@@ -31,7 +32,7 @@ int runHeadless(LocalRun &run, QTextStream &out, bool liveLine)
         if (run.wasStopped()) {
             out << "stopped at step " << p.step << " with a checkpoint; continue with corral-train --config "
                 << run.runDir() << "/run.yaml --output " << run.runDir() << " --resume auto" << Qt::endl;
-            exitCode = 75;
+            exitCode = kExitPreempted;
         } else if (ok) {
             out << "finished: " << p.step << " steps, best val loss "
                 << (std::isfinite(p.bestValLoss) ? QString::number(p.bestValLoss, 'f', 4) : QStringLiteral("-"))

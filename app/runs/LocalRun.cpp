@@ -1,6 +1,7 @@
 #include "runs/LocalRun.h"
 
 #include "config/ConfigWriter.h"
+#include "config/ExitCodes.h"
 #include "metrics/RunWatcher.h"
 
 #include <QDir>
@@ -84,8 +85,7 @@ void LocalRun::stop()
 
 void LocalRun::onProcessFinished(int exitCode, QProcess::ExitStatus status)
 {
-    constexpr int kExitStoppedWithCheckpoint = 75;  // corral-train's answer to SIGTERM (docs/formats.md)
-    m_stopped = status == QProcess::NormalExit && exitCode == kExitStoppedWithCheckpoint;
+    m_stopped = status == QProcess::NormalExit && exitCode == kExitPreempted;  // corral-train's answer to SIGTERM
     m_ok = status == QProcess::NormalExit && (exitCode == 0 || m_stopped);
     if (status == QProcess::CrashExit)
         m_endMessage = QStringLiteral("corral-train stopped by a signal");

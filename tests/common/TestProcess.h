@@ -73,6 +73,20 @@ inline std::vector<std::string> rankEnvironment(int rank, int worldSize, int por
             "LOCAL_RANK=" + std::to_string(rank), "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + std::to_string(port)};
 }
 
+// A fresh folder under the temp directory, named by `prefix` and the pid, removed at the end.
+struct ScratchDir {
+    std::filesystem::path root;
+    explicit ScratchDir(const std::string &prefix)
+        : root(std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(::getpid())))
+    {
+        std::filesystem::remove_all(root);
+        std::filesystem::create_directories(root);
+    }
+    ~ScratchDir() { std::filesystem::remove_all(root); }
+    ScratchDir(const ScratchDir &) = delete;
+    ScratchDir &operator=(const ScratchDir &) = delete;
+};
+
 inline std::vector<nlohmann::json> readJsonl(const std::filesystem::path &path)
 {
     std::vector<nlohmann::json> out;

@@ -32,10 +32,8 @@ std::vector<std::string> trainArgs(const fs::path &runDir, int microBatch, int m
             "--set", "dist.timeout_s=60"};
 }
 
-struct Dirs {
-    fs::path root = fs::temp_directory_path() / ("corral-ddp-" + std::to_string(::getpid()));
-    Dirs() { fs::remove_all(root); fs::create_directories(root); }
-    ~Dirs() { fs::remove_all(root); }
+struct Dirs : ScratchDir {
+    Dirs() : ScratchDir("corral-ddp") {}
 };
 }  // namespace
 

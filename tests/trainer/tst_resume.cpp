@@ -71,10 +71,8 @@ void expectComplete(const std::string &dir)
     EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir + "/adapter_config.json")).at("peft_type"), "LORA");
 }
 
-struct Dirs {
-    fs::path root = fs::temp_directory_path() / ("corral-resume-" + std::to_string(::getpid()));
-    Dirs() { fs::remove_all(root); fs::create_directories(root); }
-    ~Dirs() { fs::remove_all(root); }
+struct Dirs : ScratchDir {
+    Dirs() : ScratchDir("corral-resume") {}
 };
 }  // namespace
 

@@ -92,33 +92,35 @@ int64_t Communicator::allreduceSum(const std::vector<torch::Tensor> &tensors, in
     return total;
 }
 
+namespace {
+// One number reduced across the group; with one process the number itself.
+template <class T>
+T reduceScalar(const c10::intrusive_ptr<c10d::ProcessGroupGloo> &group, T value, c10d::ReduceOp op)
+{
+    if (!group)
+        return value;
+    // Explicit dtype: torch::tensor would make a double a float32.
+    std::vector<at::Tensor> t{torch::tensor({value}, c10::CppTypeToScalarType<T>::value)};
+    c10d::AllreduceOptions options;
+    options.reduceOp = op;
+    group->allreduce(t, options)->wait();
+    return t[0].item<T>();
+}
+}  // namespace
+
 double Communicator::sum(double value)
 {
-    if (!m->group)
-        return value;
-    std::vector<at::Tensor> t{torch::tensor({value}, torch::kDouble)};
-    m->group->allreduce(t)->wait();
-    return t[0].item<double>();
+    return reduceScalar(m->group, value, c10d::ReduceOp::SUM);
 }
 
 int64_t Communicator::sum(int64_t value)
 {
-    if (!m->group)
-        return value;
-    std::vector<at::Tensor> t{torch::tensor({value}, torch::kLong)};
-    m->group->allreduce(t)->wait();
-    return t[0].item<int64_t>();
+    return reduceScalar(m->group, value, c10d::ReduceOp::SUM);
 }
 
 int64_t Communicator::max(int64_t value)
 {
-    if (!m->group)
-        return value;
-    std::vector<at::Tensor> t{torch::tensor({value}, torch::kLong)};
-    c10d::AllreduceOptions options;
-    options.reduceOp = c10d::ReduceOp::MAX;
-    m->group->allreduce(t, options)->wait();
-    return t[0].item<int64_t>();
+    return reduceScalar(m->group, value, c10d::ReduceOp::MAX);
 }
 
 void Communicator::barrier()

@@ -2,9 +2,9 @@
 // SIGTERM and SIGUSR1 (what SLURM sends before a preemption or the time limit) and SIGINT
 // only set a flag; the training loop checks it at each step boundary, saves a checkpoint and
 // exits with kExitPreempted, which the job script turns into a requeue.
-namespace corral {
+#include "config/ExitCodes.h"  // kExitPreempted
 
-constexpr int kExitPreempted = 75;  // sysexits' EX_TEMPFAIL: try again later
+namespace corral {
 
 void installStopSignalHandlers();
 int pendingStopSignal();  // the first signal received, or 0

@@ -263,8 +263,7 @@ Result<TrainSummary> Trainer::train()
     m->segmentStart = m->lastProgress = std::chrono::steady_clock::now();
     m->segmentFirstStep = m->step;
 
-    std::string lastSaved;
-    int64_t lastSavedStep = -1;
+    std::string lastSaved;  // this process's newest checkpoint; empty until one is saved
     while (m->step < t.max_steps) {
         const int64_t step = m->step;  // 0-based index of the update being taken
         const auto stepStart = std::chrono::steady_clock::now();
@@ -350,7 +349,6 @@ Result<TrainSummary> Trainer::train()
             if (!dir)
                 return dir.error();
             lastSaved = dir.value();
-            lastSavedStep = done;
         }
         reportProgress(done, last);
         if (signal) {
@@ -368,7 +366,7 @@ Result<TrainSummary> Trainer::train()
     summary.lastValLoss = m->lastValLoss;
     summary.bestValLoss = m->early->bestLoss();
     summary.bestStep = m->early->bestStep();
-    summary.finalCheckpoint = lastSavedStep >= 0 ? lastSaved : latestCheckpoint(m_options.runDir).value_or("");
+    summary.finalCheckpoint = !lastSaved.empty() ? lastSaved : latestCheckpoint(m_options.runDir).value_or("");
     if (!summary.stopSignal)
         (void)m->event({{"kind", "finished"}, {"step", summary.steps}, {"val_loss", summary.lastValLoss},
                                {"best_val_loss", summary.bestValLoss}, {"best_step", summary.bestStep},
