@@ -3,6 +3,7 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigReference.h"
 #include "data/TextDataset.h"
+#include "text/ByteTokenizer.h"
 #include "train/StopSignals.h"
 #include "train/Trainer.h"
 

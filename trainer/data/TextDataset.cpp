@@ -17,9 +17,9 @@ struct Stream {
     std::vector<uint8_t> flags;
 };
 
-void appendDocument(Stream &s, const Document &doc, const ByteTokenizer &tokenizer)
+void appendDocument(Stream &s, const Document &doc, const Tokenizer &tokenizer)
 {
-    s.tokens.push_back(ByteTokenizer::kBos);
+    s.tokens.push_back(tokenizer.bosId());
     s.flags.push_back(0);  // never predict a document's start from the previous one
     bool lastTrained = false;
     for (const auto &piece : doc.pieces) {
@@ -28,7 +28,7 @@ void appendDocument(Stream &s, const Document &doc, const ByteTokenizer &tokeniz
         s.flags.insert(s.flags.end(), ids.size(), piece.trained ? 1 : 0);
         lastTrained = piece.trained;
     }
-    s.tokens.push_back(ByteTokenizer::kEos);
+    s.tokens.push_back(tokenizer.eosId());
     s.flags.push_back(lastTrained ? 1 : 0);
 }
 
@@ -41,7 +41,7 @@ bool makeExample(const Stream &s, size_t begin, size_t n, Example &out)
 }
 
 DataSplit buildSplit(const std::vector<Document> &docs, const std::vector<int64_t> &indices,
-                     const ByteTokenizer &tokenizer, const DataConfig &config)
+                     const Tokenizer &tokenizer, const DataConfig &config)
 {
     DataSplit split;
     split.documents = static_cast<int64_t>(indices.size());
@@ -85,7 +85,7 @@ std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed)
     return order;
 }
 
-Result<TextData> prepareTextData(const DataConfig &config, const ByteTokenizer &tokenizer,
+Result<TextData> prepareTextData(const DataConfig &config, const Tokenizer &tokenizer,
                                  const std::vector<Document> &docs)
 {
     const auto n = static_cast<int64_t>(docs.size());
@@ -112,11 +112,11 @@ Result<TextData> prepareTextData(const DataConfig &config, const ByteTokenizer &
     return data;
 }
 
-Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tokenizer)
+Result<TextData> loadTextData(const DataConfig &config, const Tokenizer &tokenizer)
 {
     std::string cacheFile;
     if (config.cache) {
-        cacheFile = dataCachePath(config, dataCacheKey(config, ByteTokenizer::kId));
+        cacheFile = dataCachePath(config, dataCacheKey(config, tokenizer.fingerprint()));
         if (auto cached = readDataCache(cacheFile)) {
             cached.value().cacheFile = cacheFile;
             cached.value().fromCache = true;
@@ -137,7 +137,7 @@ Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tok
     return data;
 }
 
-Batch collate(const DataSplit &split, const std::vector<int64_t> &indices)
+Batch collate(const DataSplit &split, const std::vector<int64_t> &indices, int64_t padId)
 {
     size_t length = 1;
     for (const int64_t i : indices)
@@ -145,7 +145,7 @@ Batch collate(const DataSplit &split, const std::vector<int64_t> &indices)
     const auto b = static_cast<int64_t>(indices.size());
     const auto l = static_cast<int64_t>(length);
     Batch batch;
-    batch.inputs = torch::full({b, l}, ByteTokenizer::kEos, torch::kLong);
+    batch.inputs = torch::full({b, l}, padId, torch::kLong);
     batch.labels = torch::full({b, l}, kIgnoreIndex, torch::kLong);
     auto inputs = batch.inputs.accessor<int64_t, 2>();
     auto labels = batch.labels.accessor<int64_t, 2>();

@@ -6,7 +6,7 @@
 // (padding, prompts, the BOS that follows a document's end).
 #include "config/Result.h"
 #include "config/RunConfig.h"
-#include "data/ByteTokenizer.h"
+#include "text/Tokenizer.h"
 #include "data/Records.h"
 
 #include <torch/types.h>
@@ -51,12 +51,13 @@ struct Batch {
 std::vector<int64_t> shuffledIndices(int64_t n, uint64_t seed);
 
 // Reads, tokenises, splits and packs data.files; through the cache when data.cache is on.
-Result<TextData> loadTextData(const DataConfig &config, const ByteTokenizer &tokenizer);
+Result<TextData> loadTextData(const DataConfig &config, const Tokenizer &tokenizer);
 // Tokenises, splits and packs documents already read.
-Result<TextData> prepareTextData(const DataConfig &config, const ByteTokenizer &tokenizer,
+Result<TextData> prepareTextData(const DataConfig &config, const Tokenizer &tokenizer,
                                  const std::vector<Document> &documents);
 
-Batch collate(const DataSplit &split, const std::vector<int64_t> &indices);
+// Rows shorter than the longest are filled with padId (never a loss target).
+Batch collate(const DataSplit &split, const std::vector<int64_t> &indices, int64_t padId);
 
 // Hands out micro-batches of row indices: a fresh shuffled order each epoch, no row twice
 // within an epoch, the last incomplete micro-batch of an epoch dropped.

@@ -2,6 +2,7 @@
 
 #include "compat/TorchCompat.h"
 #include "config/ConfigWriter.h"
+#include "text/ByteTokenizer.h"
 #include "train/Checkpoint.h"
 #include "train/GradClip.h"
 #include "train/LrSchedule.h"
@@ -90,7 +91,8 @@ Status Trainer::setup()
     if (t.threads > 0)
         torch::set_num_threads(static_cast<int>(t.threads));
 
-    auto data = loadTextData(m_config.data, m->tokenizer);
+    m->tokenizer = std::make_unique<ByteTokenizer>();
+    auto data = loadTextData(m_config.data, *m->tokenizer);
     if (!data)
         return data.error();
     m->data = std::move(data).value();
@@ -215,7 +217,7 @@ double Trainer::evaluate()
             indices.push_back(j);
         if (indices.empty())
             continue;
-        const Batch batch = collate(val, indices);
+        const Batch batch = collate(val, indices, m->tokenizer->eosId());
         compat::Bf16Autocast autocast(m->bf16, /*cuda=*/false);
         lossSum += summedTokenLoss(m->model, batch).item<double>();
         targets += batch.targets;
@@ -279,7 +281,7 @@ Result<TrainSummary> Trainer::train()
         for (int64_t i = 0; i < t.grad_accum_steps; ++i) {
             const auto global = m->sampler->next();
             const auto first = global.begin() + m->comm->rank() * t.micro_batch_size;
-            micro.push_back(collate(m->data.train, {first, first + t.micro_batch_size}));
+            micro.push_back(collate(m->data.train, {first, first + t.micro_batch_size}, m->tokenizer->eosId()));
             stepTargets += micro.back().targets;
             stepTokens += micro.back().tokens;
         }

@@ -18,7 +18,7 @@
 namespace corral {
 
 struct Trainer::State {
-    ByteTokenizer tokenizer;
+    std::unique_ptr<Tokenizer> tokenizer;
     TextData data;
     LlamaForCausalLM model{nullptr};
     std::unique_ptr<torch::optim::AdamW> optimizer;

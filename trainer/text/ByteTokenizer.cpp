@@ -1,4 +1,4 @@
-#include "data/ByteTokenizer.h"
+#include "text/ByteTokenizer.h"
 
 namespace corral {
 
