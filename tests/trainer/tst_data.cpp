@@ -201,7 +201,7 @@ TEST(TextData, UnpackedRowsArePaddedPerBatchAndPromptsCarryNoLoss)
     ASSERT_TRUE(data.ok()) << data.error().toString();
     const DataSplit &train = data.value().train;
     ASSERT_EQ(train.size(), 2);
-    const Batch batch = collate(train, {0, 1}, ByteTokenizer::kEos);
+    const Batch batch = collate(train, {0, 1}, ByteTokenizer{});
     const size_t longest = std::max(train.examples[0].tokens.size(), train.examples[1].tokens.size()) - 1;
     EXPECT_EQ(batch.inputs.size(1), static_cast<int64_t>(longest));
     // Targets are exactly the outputs plus EOS: decode them back.

@@ -15,22 +15,35 @@
 #else
 #define CORRAL_TORCH_HAS_SDPA 0
 #endif
+// 2.4 folded the per-device autocast switches into functions taking a device type.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#define CORRAL_TORCH_AUTOCAST_BY_DEVICE 1
+#else
+#define CORRAL_TORCH_AUTOCAST_BY_DEVICE 0
+#endif
 
 namespace corral::compat {
 
-// Causal attention over [B, H, T, D] tensors with as many query as key/value heads.
-// Uses the fused kernel where LibTorch has one (2.0+), else the textbook formula.
-inline at::Tensor causalAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v)
+// Attention over [B, H, T, D] tensors with as many query as key/value heads. Without a mask
+// it is causal; `allowed` ([B, 1, T, T] bool, true where query i may read key j) replaces the
+// causal rule, e.g. to keep documents packed into one row apart. Uses the fused kernel where
+// LibTorch has one (2.0+), else the textbook formula with a float32 softmax.
+inline at::Tensor attention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v,
+                            const at::Tensor &allowed = {})
 {
 #if CORRAL_TORCH_HAS_SDPA
+    if (allowed.defined())
+        return at::scaled_dot_product_attention(q, k, v, allowed, /*dropout_p=*/0.0, /*is_causal=*/false);
     return at::scaled_dot_product_attention(q, k, v, /*attn_mask=*/{}, /*dropout_p=*/0.0, /*is_causal=*/true);
 #else
     const int64_t t = q.size(-2);
     const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
     auto scores = at::matmul(q, k.transpose(-2, -1)) * scale;  // [B, H, T, T]
-    const auto future = at::ones({t, t}, q.options().dtype(at::kBool)).triu(1);
-    scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
-    return at::matmul(at::softmax(scores, -1, at::kFloat).to(q.scalar_type()), v);
+    const auto blocked = allowed.defined() ? allowed.logical_not()
+                                           : at::ones({t, t}, q.options().dtype(at::kBool)).triu(1);
+    scores = scores.masked_fill(blocked, -std::numeric_limits<double>::infinity());
+    const auto softmaxType = q.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
+    return at::matmul(at::softmax(scores, -1, softmaxType).to(q.scalar_type()), v);
 #endif
 }
 
@@ -44,7 +57,7 @@ public:
     {
         if (!m_enabled)
             return;
-#if TORCH_VERSION_MAJOR >= 2
+#if CORRAL_TORCH_AUTOCAST_BY_DEVICE
         const auto device = m_cuda ? at::kCUDA : at::kCPU;
         m_previous = at::autocast::is_autocast_enabled(device);
         at::autocast::set_autocast_dtype(device, at::kBFloat16);
@@ -67,7 +80,7 @@ public:
             return;
         if (at::autocast::decrement_nesting() == 0)
             at::autocast::clear_cache();
-#if TORCH_VERSION_MAJOR >= 2
+#if CORRAL_TORCH_AUTOCAST_BY_DEVICE
         at::autocast::set_autocast_enabled(m_cuda ? at::kCUDA : at::kCPU, m_previous);
 #else
         if (m_cuda)
@@ -84,5 +97,23 @@ private:
     bool m_cuda;
     bool m_previous = false;
 };
+
+// The dtype matmuls on x's device run in right now: the autocast dtype inside an autocast
+// scope, else x's own. Custom autograd functions use it to cast as autocast would.
+inline at::ScalarType computeType(const at::Tensor &x)
+{
+    if (x.scalar_type() == at::kDouble)
+        return x.scalar_type();  // autocast leaves float64 alone
+    const bool cuda = x.is_cuda();
+#if CORRAL_TORCH_AUTOCAST_BY_DEVICE
+    const auto device = cuda ? at::kCUDA : at::kCPU;
+    if (at::autocast::is_autocast_enabled(device))
+        return at::autocast::get_autocast_dtype(device);
+#else
+    if (cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled())
+        return cuda ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+#endif
+    return x.scalar_type();
+}
 
 }  // namespace corral::compat

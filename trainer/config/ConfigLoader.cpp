@@ -94,7 +94,15 @@ Result<FieldValue> toFieldValue(const FieldSpec &spec, const YamlNode &node)
 // Data paths in a config are relative to the config's folder.
 void resolvePaths(const FieldSpec &spec, FieldValue &value, const std::string &baseDir)
 {
-    if (spec.section != "data" || spec.key != "files" || baseDir.empty())
+    if (baseDir.empty())
+        return;
+    if (spec.section == "model" && (spec.key == "path" || spec.key == "tokenizer")) {
+        auto &path = std::get<std::string>(value);
+        if (!path.empty() && path != "byte" && fs::path(path).is_relative())
+            path = (fs::path(baseDir) / path).lexically_normal().string();
+        return;
+    }
+    if (spec.section != "data" || spec.key != "files")
         return;
     for (auto &file : std::get<std::vector<std::string>>(value)) {
         fs::path p(file);
@@ -237,6 +245,19 @@ std::vector<ConfigProblem> validateConfig(const RunConfig &config)
         if (!file.empty() && expandDataEntry(file).empty())
             problems.push_back({"data.files[" + std::to_string(i) + "]",
                                 (isGlobPattern(file) ? "no file matches '" : "no such file '") + file + "'", {}});
+    }
+    if (!config.model.path.empty()) {
+        std::error_code ec;
+        if (!fs::is_directory(config.model.path, ec))
+            problems.push_back({"model.path", "no such folder '" + config.model.path + "'", {}});
+        else if (!fs::exists(fs::path(config.model.path) / "config.json", ec))
+            problems.push_back({"model.path", "no config.json in '" + config.model.path + "' (not a Hugging Face model folder)", {}});
+    }
+    if (!config.model.tokenizer.empty() && config.model.tokenizer != "byte") {
+        std::error_code ec;
+        const fs::path t(config.model.tokenizer);
+        if (!fs::exists(fs::is_directory(t, ec) ? t / "tokenizer.json" : t, ec))
+            problems.push_back({"model.tokenizer", "no tokenizer.json at '" + config.model.tokenizer + "'", {}});
     }
     if (config.train.warmup_steps >= config.train.max_steps && config.train.warmup_steps > 0)
         problems.push_back({"train.warmup_steps",

@@ -8,7 +8,11 @@
 namespace corral {
 
 struct ModelConfig {
-    std::string name = "tiny-demo";  // built-in architecture preset
+    std::string name = "tiny-demo";  // built-in architecture preset, used when path is empty
+    std::string path;  // Hugging Face model folder (config.json, *.safetensors, tokenizer.json)
+    std::string tokenizer;  // tokenizer.json (or its folder), "byte"; empty: the model folder's, or byte for tiny-demo
+    std::string quantize = "none";  // none | int8: frozen linear weights as int8 with per-channel scales
+    std::string dtype = "auto";  // storage of frozen weights: auto (bfloat16 on GPUs, float32 on CPUs) | float32 | bfloat16
     int64_t seed = 1234;  // initialisation seed of the (random) base weights
 };
 
@@ -16,6 +20,7 @@ struct LoraConfig {
     int64_t rank = 8;
     double alpha = 16.0;
     double dropout = 0.0;
+    bool use_rslora = false;  // scale by alpha / sqrt(rank) instead of alpha / rank
     std::vector<std::string> target_modules = {"q_proj", "k_proj", "v_proj", "o_proj"};
 };
 

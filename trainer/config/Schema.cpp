@@ -65,8 +65,25 @@ std::vector<FieldSpec> buildSchema()
               "Built-in model architecture. tiny-demo: a 4-layer LLaMA (hidden 256, 8 heads, 4 KV heads) "
               "with a byte-level vocabulary, for demos and tests.")
             .choices({"tiny-demo"}),
+        Field(&R::model, "model", &ModelConfig::path, "path", T::String,
+              "Hugging Face model folder: config.json, model.safetensors or sharded model-*-of-*.safetensors with "
+              "model.safetensors.index.json, and tokenizer.json. Any LlamaForCausalLM (Llama 3.x 1B/3B/8B). "
+              "Empty: the built-in model.name architecture with random weights. A relative path resolves against "
+              "the config file's folder."),
+        Field(&R::model, "model", &ModelConfig::tokenizer, "tokenizer", T::String,
+              "Tokenizer: a tokenizer.json file or its folder, or \"byte\" (one token per byte, 258 ids). Empty: the "
+              "model folder's tokenizer.json, or byte for the built-in tiny-demo."),
+        Field(&R::model, "model", &ModelConfig::quantize, "quantize", T::Enum,
+              "Frozen linear weights of the base model: none, or int8 with one absmax scale per output channel "
+              "(half the memory of bfloat16, dequantised tile by tile in the matmuls). Embeddings, norms and the "
+              "output layer stay in full precision.")
+            .choices({"none", "int8"}),
+        Field(&R::model, "model", &ModelConfig::dtype, "dtype", T::Enum,
+              "Storage of the frozen weights that are not quantised: auto (bfloat16 on GPUs, float32 on CPUs), "
+              "float32 or bfloat16. LoRA weights are always float32 masters.")
+            .choices({"auto", "float32", "bfloat16"}),
         Field(&R::model, "model", &ModelConfig::seed, "seed", T::Int,
-              "Seed of the random initialisation of the base weights.")
+              "Seed of the random initialisation of the base weights (built-in architectures only).")
             .min(0),
 
         Field(&R::lora, "lora", &LoraConfig::rank, "rank", T::Int, "LoRA rank r of the low-rank update B·A.")
@@ -77,6 +94,8 @@ std::vector<FieldSpec> buildSchema()
         Field(&R::lora, "lora", &LoraConfig::dropout, "dropout", T::Float,
               "Dropout on the LoRA input during training.")
             .min(0).max(0.95),
+        Field(&R::lora, "lora", &LoraConfig::use_rslora, "use_rslora", T::Bool,
+              "Rank-stabilised LoRA: scale the update by alpha / √rank instead of alpha / rank."),
         Field(&R::lora, "lora", &LoraConfig::target_modules, "target_modules", T::EnumList,
               "Linear layers that get LoRA adapters.")
             .choices(projections),

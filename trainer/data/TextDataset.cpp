@@ -137,8 +137,9 @@ Result<TextData> loadTextData(const DataConfig &config, const Tokenizer &tokeniz
     return data;
 }
 
-Batch collate(const DataSplit &split, const std::vector<int64_t> &indices, int64_t padId)
+Batch collate(const DataSplit &split, const std::vector<int64_t> &indices, const Tokenizer &tokenizer)
 {
+    const int64_t padId = tokenizer.eosId(), bosId = tokenizer.bosId();
     size_t length = 1;
     for (const int64_t i : indices)
         length = std::max(length, split.examples[static_cast<size_t>(i)].tokens.size() - 1);
@@ -157,6 +158,30 @@ Batch collate(const DataSplit &split, const std::vector<int64_t> &indices, int64
             if (e.trained[j]) {
                 labels[r][static_cast<int64_t>(j)] = e.tokens[j + 1];
                 ++batch.targets;
+            }
+        }
+    }
+    // Documents packed into one row: each starts at its BOS, with rotary positions from 0 and
+    // attention only within itself.
+    bool packed = false;
+    for (int64_t r = 0; r < b && !packed; ++r) {
+        for (int64_t j = 1; j < l && !packed; ++j)
+            packed = inputs[r][j] == bosId;
+    }
+    if (packed) {
+        batch.positions = torch::empty({b, l}, torch::kLong);
+        batch.segments = torch::empty({b, l}, torch::kLong);
+        auto pos = batch.positions.accessor<int64_t, 2>();
+        auto seg = batch.segments.accessor<int64_t, 2>();
+        for (int64_t r = 0; r < b; ++r) {
+            int64_t segment = 0, start = 0;
+            for (int64_t j = 0; j < l; ++j) {
+                if (inputs[r][j] == bosId) {
+                    ++segment;
+                    start = j;
+                }
+                pos[r][j] = j - start;
+                seg[r][j] = segment;
             }
         }
     }

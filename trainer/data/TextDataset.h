@@ -43,6 +43,10 @@ struct TextData {
 struct Batch {
     torch::Tensor inputs;  // [B, L] int64
     torch::Tensor labels;  // [B, L] int64, kIgnoreIndex where no loss
+    // Set only when a row holds the start of a document after its first token (packing):
+    // rotary position of each token within its document, and the document number of each token.
+    torch::Tensor positions;  // [B, L] int64 or undefined (0..L-1 in every row)
+    torch::Tensor segments;  // [B, L] int64 or undefined (plain causal attention)
     int64_t targets = 0;  // labels that count
     int64_t tokens = 0;  // input tokens that are not padding
 };
@@ -56,8 +60,8 @@ Result<TextData> loadTextData(const DataConfig &config, const Tokenizer &tokeniz
 Result<TextData> prepareTextData(const DataConfig &config, const Tokenizer &tokenizer,
                                  const std::vector<Document> &documents);
 
-// Rows shorter than the longest are filled with padId (never a loss target).
-Batch collate(const DataSplit &split, const std::vector<int64_t> &indices, int64_t padId);
+// Rows shorter than the longest are padded with the tokenizer's EOS (never a loss target).
+Batch collate(const DataSplit &split, const std::vector<int64_t> &indices, const Tokenizer &tokenizer);
 
 // Hands out micro-batches of row indices: a fresh shuffled order each epoch, no row twice
 // within an epoch, the last incomplete micro-batch of an epoch dropped.

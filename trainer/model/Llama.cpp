@@ -27,7 +27,8 @@ torch::Tensor rotateHalf(const torch::Tensor &x)
 
 torch::Tensor applyRotary(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
 {
-    return x * cos + rotateHalf(x) * sin;  // x [B, H, T, D], cos/sin [T, D] broadcast
+    // x [B, H, T, D], cos/sin [T, D] or [B, 1, T, D] broadcast, in x's dtype as HF does.
+    return x * cos.to(x.scalar_type()) + rotateHalf(x) * sin.to(x.scalar_type());
 }
 
 // [B, KV, T, D] -> [B, KV*rep, T, D]: query head h reads key/value head h / rep.
@@ -41,11 +42,6 @@ torch::Tensor repeatKv(const torch::Tensor &x, int64_t rep)
 
 }  // namespace
 
-LlamaConfig LlamaConfig::tinyDemo()
-{
-    return LlamaConfig{};
-}
-
 bool isAdapterParameterName(const std::string &name)
 {
     return name.find("lora_A.") != std::string::npos || name.find("lora_B.") != std::string::npos;
@@ -58,9 +54,21 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double eps) : m_eps(eps)
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor &x)
 {
-    const auto xf = x.to(torch::kFloat);
-    const auto normed = xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps);
-    return (normed * weight.to(torch::kFloat)).to(x.scalar_type());
+    // As HF: normalise in float32 (float64 stays float64), cast back, then scale.
+    const auto type = x.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
+    const auto xf = x.to(type);
+    const auto normed = (xf * torch::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_eps)).to(x.scalar_type());
+    return weight.to(x.scalar_type()) * normed;
+}
+
+TokenEmbeddingImpl::TokenEmbeddingImpl(int64_t vocab, int64_t dim)
+{
+    weight = register_parameter("weight", torch::empty({vocab, dim}), /*requires_grad=*/false);
+}
+
+torch::Tensor TokenEmbeddingImpl::forward(const torch::Tensor &ids)
+{
+    return torch::embedding(weight, ids);
 }
 
 LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig &c, const AdapterSpec &adapters)
@@ -75,7 +83,8 @@ LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig &c, const AdapterSpec &
     o_proj = register_module("o_proj", LoraLinear(m_heads * m_headDim, c.hidden_size, adapterFor(adapters, "o_proj")));
 }
 
-torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                                         const torch::Tensor &allowed)
 {
     const int64_t b = x.size(0), t = x.size(1);
     auto q = q_proj(x).view({b, t, m_heads, m_headDim}).transpose(1, 2);  // [B, H, T, D]
@@ -84,7 +93,7 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor &x, const torch::T
     q = applyRotary(q, cos, sin);
     k = applyRotary(k, cos, sin);
     const int64_t rep = m_heads / m_kvHeads;
-    auto y = compat::causalAttention(q, repeatKv(k, rep), repeatKv(v, rep));  // [B, H, T, D]
+    auto y = compat::attention(q, repeatKv(k, rep), repeatKv(v, rep), allowed);  // [B, H, T, D]
     return o_proj(y.transpose(1, 2).reshape({b, t, m_heads * m_headDim}));
 }
 
@@ -108,38 +117,54 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig &c, const Adapter
     post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hidden_size, c.rms_norm_eps));
 }
 
-torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin)
+torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                                            const torch::Tensor &allowed)
 {
-    auto h = x + self_attn(input_layernorm(x), cos, sin);
+    auto h = x + self_attn(input_layernorm(x), cos, sin, allowed);
     return h + mlp(post_attention_layernorm(h));
 }
 
 LlamaModelImpl::LlamaModelImpl(const LlamaConfig &c, const AdapterSpec &adapters)
 {
-    embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
-    embed_tokens->weight.set_requires_grad(false);
+    embed_tokens = register_module("embed_tokens", TokenEmbedding(c.vocab_size, c.hidden_size));
     layers = register_module("layers", torch::nn::ModuleList());
     for (int64_t i = 0; i < c.num_layers; ++i)
         layers->push_back(LlamaDecoderLayer(c, adapters));
     norm = register_module("norm", RMSNorm(c.hidden_size, c.rms_norm_eps));
-    // inv_freq[i] = theta^(-2i/D); a buffer, so it is neither trained nor saved as a weight.
-    const int64_t d = c.headDim();
-    m_invFreq = register_buffer("inv_freq",
-                                torch::pow(c.rope_theta, -torch::arange(0, d, 2, torch::kDouble) / static_cast<double>(d))
-                                    .to(torch::kFloat));
+    // A buffer, so it follows the model's device but is neither trained nor saved as a weight.
+    const auto inv = ropeInverseFrequencies(c);
+    m_invFreq = register_buffer("inv_freq", torch::tensor(inv, torch::kDouble));
 }
 
-torch::Tensor LlamaModelImpl::forward(const torch::Tensor &inputIds)
+torch::Tensor LlamaModelImpl::forward(const torch::Tensor &inputIds, const torch::Tensor &positions,
+                                      const torch::Tensor &segments)
 {
     const int64_t t = inputIds.size(1);
-    auto positions = torch::arange(t, m_invFreq.options());  // [T]
-    auto freqs = torch::outer(positions, m_invFreq);  // [T, D/2]
-    auto emb = torch::cat({freqs, freqs}, -1);  // [T, D]
     auto h = embed_tokens(inputIds);  // [B, T, C]
-    const auto cos = emb.cos().to(h.scalar_type());
-    const auto sin = emb.sin().to(h.scalar_type());
+    // The residual stream is float32 (float64 in float64 models) whatever the weights' dtype.
+    const auto type = h.scalar_type() == torch::kDouble ? torch::kDouble : torch::kFloat;
+    h = h.to(type);
+    const auto invFreq = m_invFreq.to(type);
+    torch::Tensor cos, sin;
+    {
+        // Angles in full precision as HF computes them, outside any autocast scope.
+        const auto pos = positions.defined() ? positions.to(type) : torch::arange(t, invFreq.options());
+        auto freqs = pos.unsqueeze(-1) * invFreq;  // [T, D/2] or [B, T, D/2]
+        auto emb = torch::cat({freqs, freqs}, -1);
+        if (positions.defined())
+            emb = emb.unsqueeze(1);  // [B, 1, T, D]
+        cos = emb.cos();
+        sin = emb.sin();
+    }
+    torch::Tensor allowed;
+    if (segments.defined()) {
+        // Causal and within one document: [B, 1, T, T].
+        const auto same = segments.unsqueeze(2) == segments.unsqueeze(1);
+        const auto causal = torch::ones({t, t}, inputIds.options().dtype(torch::kBool)).tril();
+        allowed = (same & causal).unsqueeze(1);
+    }
     for (const auto &layer : *layers)
-        h = layer->as<LlamaDecoderLayer>()->forward(h, cos, sin);
+        h = layer->as<LlamaDecoderLayer>()->forward(h, cos, sin, allowed);
     return norm(h);
 }
 
@@ -150,11 +175,14 @@ LlamaForCausalLMImpl::LlamaForCausalLMImpl(const LlamaConfig &c, const AdapterSp
         lm_head = register_module("lm_head", LoraLinear(c.hidden_size, c.vocab_size, std::nullopt));
 }
 
-torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor &inputIds)
+torch::Tensor LlamaForCausalLMImpl::forward(const torch::Tensor &inputIds, const torch::Tensor &positions,
+                                            const torch::Tensor &segments)
 {
-    auto h = model(inputIds);
-    if (m_config.tie_word_embeddings)
-        return torch::nn::functional::linear(h, model->embed_tokens->weight);
+    auto h = model(inputIds, positions, segments);
+    if (m_config.tie_word_embeddings) {
+        const auto &w = model->embed_tokens->weight;
+        return torch::nn::functional::linear(h, w.scalar_type() == h.scalar_type() ? w : w.to(h.scalar_type()));
+    }
     return lm_head(h);
 }
 
@@ -197,6 +225,67 @@ std::vector<torch::Tensor> LlamaForCausalLMImpl::adapterParameters()
     for (auto &item : named_parameters()) {
         if (isAdapterParameterName(item.key()))
             result.push_back(item.value());
+    }
+    return result;
+}
+
+std::map<std::string, LoraLinear> LlamaForCausalLMImpl::baseLinears()
+{
+    std::map<std::string, LoraLinear> result;
+    for (const auto &item : named_modules()) {
+        if (auto linear = std::dynamic_pointer_cast<LoraLinearImpl>(item.value()))
+            result.emplace(item.key() + ".weight", LoraLinear(linear));
+    }
+    return result;
+}
+
+void LlamaForCausalLMImpl::convertBase(const BaseStorage &storage)
+{
+    for (auto &[name, linear] : baseLinears()) {
+        if (name == "lm_head.weight")
+            continue;  // the output projection stays in full precision, like the embeddings
+        linear->setBaseWeight(linear->denseWeight(torch::kFloat), storage);
+    }
+}
+
+int64_t LlamaForCausalLMImpl::baseWeightBytes()
+{
+    int64_t bytes = 0;
+    for (const auto &item : named_parameters()) {
+        if (!isAdapterParameterName(item.key()))
+            bytes += item.value().numel() * static_cast<int64_t>(item.value().element_size());
+    }
+    for (const auto &item : named_buffers()) {
+        if (item.key().find("weight_scale") != std::string::npos)
+            bytes += item.value().numel() * static_cast<int64_t>(item.value().element_size());
+    }
+    return bytes;
+}
+
+void LlamaForCausalLMImpl::mergeAdapters()
+{
+    torch::NoGradGuard noGrad;
+    for (auto &[name, linear] : baseLinears()) {
+        if (!linear->hasAdapter())
+            continue;
+        const auto merged = linear->mergedWeight();
+        linear->setBaseWeight(merged, BaseStorage{merged.scalar_type(), false});
+        linear->setAdapterEnabled(false);
+    }
+}
+
+std::map<std::string, torch::Tensor> LlamaForCausalLMImpl::baseStateDict()
+{
+    std::map<std::string, torch::Tensor> result;
+    const auto linears = baseLinears();
+    for (const auto &item : named_parameters()) {
+        if (isAdapterParameterName(item.key()))
+            continue;
+        const auto linear = linears.find(item.key());
+        if (linear != linears.end() && linear->second->isInt8())
+            result.emplace(item.key(), linear->second->denseWeight(torch::kFloat));
+        else
+            result.emplace(item.key(), item.value().detach());
     }
     return result;
 }

@@ -140,7 +140,7 @@ nlohmann::json peftAdapterConfig(const LoraConfig &lora, const std::string &base
         {"bias", "none"},
         {"fan_in_fan_out", false},
         {"inference_mode", true},
-        {"use_rslora", false},
+        {"use_rslora", lora.use_rslora},
         {"modules_to_save", nullptr},
     };
 }

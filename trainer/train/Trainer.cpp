@@ -2,7 +2,8 @@
 
 #include "compat/TorchCompat.h"
 #include "config/ConfigWriter.h"
-#include "text/ByteTokenizer.h"
+#include "model/ModelLoader.h"
+#include "text/TokenizerLoader.h"
 #include "train/Checkpoint.h"
 #include "train/GradClip.h"
 #include "train/LrSchedule.h"
@@ -45,7 +46,7 @@ int64_t peakRssBytes()
 // Summed cross-entropy over the batch's loss targets (padding and prompts are ignored).
 torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const Batch &batch)
 {
-    const auto logits = model(batch.inputs);  // [B, L, V]
+    const auto logits = model(batch.inputs, batch.positions, batch.segments);  // [B, L, V]
     return torch::nn::functional::cross_entropy(
         logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), batch.labels.reshape({-1}),
         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(kIgnoreIndex));
@@ -91,17 +92,24 @@ Status Trainer::setup()
     if (t.threads > 0)
         torch::set_num_threads(static_cast<int>(t.threads));
 
-    m->tokenizer = std::make_unique<ByteTokenizer>();
+    auto tokenizer = loadRunTokenizer(m_config.model);
+    if (!tokenizer)
+        return tokenizer.error();
+    m->tokenizer = std::move(tokenizer).value();
     auto data = loadTextData(m_config.data, *m->tokenizer);
     if (!data)
         return data.error();
     m->data = std::move(data).value();
 
-    AdapterSpec adapters;
-    adapters.options = {m_config.lora.rank, m_config.lora.alpha, m_config.lora.dropout};
-    adapters.targets.insert(m_config.lora.target_modules.begin(), m_config.lora.target_modules.end());
-    m->model = LlamaForCausalLM(LlamaConfig::tinyDemo(), adapters);
-    m->model->initialize(static_cast<uint64_t>(m_config.model.seed), static_cast<uint64_t>(t.seed));
+    auto model = buildModel(m_config, static_cast<uint64_t>(t.seed), /*cuda=*/false);
+    if (!model)
+        return model.error();
+    m->model = std::move(model).value();
+    if (m->tokenizer->vocabSize() > m->model->config().vocab_size)
+        return makeError(ErrorCode::InvalidArgument,
+                         "the tokenizer has " + std::to_string(m->tokenizer->vocabSize()) + " ids, the model's vocabulary only "
+                             + std::to_string(m->model->config().vocab_size),
+                         "model.tokenizer");
     m->model->train();
 
     // AdamW over the LoRA matrices only (they have no biases or norms to exempt from decay);
@@ -128,8 +136,11 @@ Status Trainer::setup()
         trainable += p.requires_grad() ? p.numel() : 0;
     }
     m_log << "corral-train: LibTorch " << compat::torchVersion() << ", " << torch::get_num_threads() << " threads\n"
-          << "model " << m_config.model.name << ": " << total << " parameters, " << trainable << " trainable (LoRA r="
-          << m_config.lora.rank << "), " << (m->bf16 ? "bf16 autocast" : "float32") << "\n"
+          << "model " << modelLabel() << ": " << total << " parameters, " << trainable << " trainable (LoRA r="
+          << m_config.lora.rank << "), " << (m->bf16 ? "bf16 autocast" : "float32") << "; base weights "
+          << std::fixed << std::setprecision(1) << static_cast<double>(m->model->baseWeightBytes()) / (1 << 20)
+          << " MiB (" << (m_config.model.quantize == "int8" ? "int8 linear layers" : "not quantised") << ")\n"
+          << std::defaultfloat
           << "data: " << m->data.train.documents << " train / " << m->data.val.documents << " val documents, "
           << m->data.train.size() << " / " << m->data.val.size() << " sequences of up to " << m_config.data.max_seq_len
           << " tokens, " << m->data.train.targets << " / " << m->data.val.targets << " loss targets"
@@ -171,13 +182,23 @@ Status Trainer::setup()
                             {"time", unixTime()},
                             {"step", m->step},
                             {"run_name", m_config.output.run_name},
-                            {"model", m_config.model.name},
+                            {"model", modelLabel()},
                             {"parameters", total},
+                            {"base_weight_bytes", m->model->baseWeightBytes()},
+                            {"quantize", m_config.model.quantize},
                             {"trainable_parameters", trainable},
                             {"train_sequences", m->data.train.size()},
                             {"val_sequences", m->data.val.size()},
                             {"max_steps", t.max_steps},
                             {"torch", compat::torchVersion()}});
+}
+
+std::string Trainer::modelLabel() const
+{
+    if (m_config.model.path.empty())
+        return m_config.model.name;
+    fs::path p(m_config.model.path);
+    return (p.filename().empty() ? p.parent_path() : p).filename().string();
 }
 
 Status Trainer::prepareRunDirectory()
@@ -217,7 +238,7 @@ double Trainer::evaluate()
             indices.push_back(j);
         if (indices.empty())
             continue;
-        const Batch batch = collate(val, indices, m->tokenizer->eosId());
+        const Batch batch = collate(val, indices, *m->tokenizer);
         compat::Bf16Autocast autocast(m->bf16, /*cuda=*/false);
         lossSum += summedTokenLoss(m->model, batch).item<double>();
         targets += batch.targets;
@@ -281,7 +302,7 @@ Result<TrainSummary> Trainer::train()
         for (int64_t i = 0; i < t.grad_accum_steps; ++i) {
             const auto global = m->sampler->next();
             const auto first = global.begin() + m->comm->rank() * t.micro_batch_size;
-            micro.push_back(collate(m->data.train, {first, first + t.micro_batch_size}, m->tokenizer->eosId()));
+            micro.push_back(collate(m->data.train, {first, first + t.micro_batch_size}, *m->tokenizer));
             stepTargets += micro.back().targets;
             stepTokens += micro.back().tokens;
         }

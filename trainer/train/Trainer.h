@@ -49,6 +49,7 @@ public:
 private:
     Status setup();
     Status prepareRunDirectory();
+    std::string modelLabel() const;  // the model folder's name, or the built-in preset
     Status restore(const std::string &checkpointDir);
     Result<TrainSummary> train();
     double evaluate();

@@ -88,7 +88,7 @@ Result<std::string> Trainer::writeCheckpoint(int64_t step)
         return syncFile(path);
     };
     auto dir = corral::saveCheckpoint(m_options.runDir, step, adapter,
-                                      peftAdapterConfig(m_config.lora, m_config.model.name), state, writeState);
+                                      peftAdapterConfig(m_config.lora, m_config.model.path.empty() ? m_config.model.name : m_config.model.path), state, writeState);
     if (!dir)
         return dir;
     m_log << "saved " << dir.value() << "\n";
