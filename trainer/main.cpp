@@ -3,8 +3,9 @@
 #include "config/ConfigLoader.h"
 #include "config/ConfigReference.h"
 #include "data/TextDataset.h"
-#include "text/ByteTokenizer.h"
+#include "text/TokenizerLoader.h"
 #include "train/StopSignals.h"
+#include "train/Tools.h"
 #include "train/Trainer.h"
 
 #include <cstdlib>
@@ -18,6 +19,8 @@ namespace {
 constexpr const char *kUsage =
     "usage: corral-train --config FILE [--set section.key=value]... [--output RUN_DIR] [--resume auto|none|CHECKPOINT]\n"
     "       corral-train validate --config FILE [--set section.key=value]...\n"
+    "       corral-train evaluate --checkpoint DIR [--config FILE] [--set section.key=value]...\n"
+    "       corral-train export --checkpoint DIR --output DIR [--merge [--dtype bfloat16|float16|float32]] [--config FILE]\n"
     "       corral-train config-reference       print every config field as Markdown\n"
     "\n"
     "  --config FILE     run config (YAML or JSON)\n"
@@ -25,6 +28,10 @@ constexpr const char *kUsage =
     "  --output RUN_DIR  run directory (default: output.dir of the config)\n"
     "  --resume MODE     none (default): a new run; auto: continue from the newest complete checkpoint\n"
     "                    in RUN_DIR, or start when there is none; or a checkpoint folder\n"
+    "  --checkpoint DIR  evaluate/export: a checkpoint folder, or a run folder (its best checkpoint);\n"
+    "                    the config defaults to the run's config.yaml\n"
+    "  --merge           export a full Hugging Face model with the adapter folded into its weights\n"
+    "                    (config.json, model.safetensors, tokenizer files) instead of the PEFT adapter\n"
     "\n"
     "exit codes: 0 done, 1 failed, 2 bad usage or config, 75 stopped by SIGTERM/SIGUSR1/SIGINT after\n"
     "saving a checkpoint (requeue and resume with --resume auto)\n";
@@ -35,6 +42,9 @@ struct Args {
     std::string output;
     std::string resume = "none";
     std::vector<std::string> overrides;
+    std::string checkpoint;
+    bool merge = false;
+    std::string dtype;
 };
 
 int usageError(const std::string &message)
@@ -47,7 +57,12 @@ int usageError(const std::string &message)
 // here, before it reaches a cluster queue.
 int validateData(const corral::RunConfig &config, const std::string &configPath)
 {
-    auto data = corral::loadTextData(config.data, corral::ByteTokenizer{});
+    auto tokenizer = corral::loadRunTokenizer(config.model);
+    if (!tokenizer) {
+        std::cerr << tokenizer.error().toString() << "\n";
+        return 2;
+    }
+    auto data = corral::loadTextData(config.data, *tokenizer.value());
     if (!data) {
         std::cerr << data.error().toString() << "\n";
         return 2;
@@ -68,6 +83,46 @@ int validateData(const corral::RunConfig &config, const std::string &configPath)
     return 0;
 }
 
+int checkpointCommand(Args &args)
+{
+    if (args.checkpoint.empty())
+        return usageError(args.command + " needs --checkpoint");
+    if (args.command == "export" && args.output.empty())
+        return usageError("export needs --output");
+    auto checkpoint = corral::resolveCheckpoint(args.checkpoint);
+    if (!checkpoint) {
+        std::cerr << "corral-train: " << checkpoint.error().toString() << "\n";
+        return 2;
+    }
+    if (args.config.empty())
+        args.config = corral::runConfigOf(checkpoint.value());
+    const corral::ConfigReport report = corral::loadConfigFile(args.config, args.overrides);
+    if (!report.ok()) {
+        std::cerr << report.summary();
+        return 2;
+    }
+    try {
+        if (args.command == "evaluate") {
+            auto result = corral::evaluateCheckpoint(report.config, checkpoint.value());
+            if (!result) {
+                std::cerr << "corral-train: " << result.error().toString() << "\n";
+                return 1;
+            }
+            std::cout << result.value().dump() << "\n";
+            return 0;
+        }
+        corral::ExportOptions options{checkpoint.value(), args.output, args.merge, args.dtype};
+        if (auto st = corral::exportCheckpoint(report.config, options, std::cout); !st) {
+            std::cerr << "corral-train: " << st.error().toString() << "\n";
+            return st.error().code == corral::ErrorCode::InvalidArgument ? 2 : 1;
+        }
+    } catch (const std::exception &e) {
+        std::cerr << "corral-train: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -79,8 +134,8 @@ int main(int argc, char **argv)
         std::cout << corral::configReferenceMarkdown();
         return 0;
     }
-    if (!argList.empty() && argList[0] == "validate") {
-        args.command = "validate";
+    if (!argList.empty() && (argList[0] == "validate" || argList[0] == "evaluate" || argList[0] == "export")) {
+        args.command = argList[0];
         i = 1;
     }
     for (; i < argList.size(); ++i) {
@@ -103,6 +158,14 @@ int main(int argc, char **argv)
         } else if (a == "--resume") {
             if (!value(args.resume))
                 return usageError("--resume needs auto, none or a checkpoint folder");
+        } else if (a == "--checkpoint") {
+            if (!value(args.checkpoint))
+                return usageError("--checkpoint needs a folder");
+        } else if (a == "--merge") {
+            args.merge = true;
+        } else if (a == "--dtype") {
+            if (!value(args.dtype))
+                return usageError("--dtype needs bfloat16, float16 or float32");
         } else if (a == "--set") {
             std::string assignment;
             if (!value(assignment))
@@ -112,6 +175,8 @@ int main(int argc, char **argv)
             return usageError("unknown argument '" + a + "'");
         }
     }
+    if (args.command == "evaluate" || args.command == "export")
+        return checkpointCommand(args);
     if (args.config.empty())
         return usageError("--config is required");
 

@@ -1,5 +1,6 @@
 // corral-train's command line as a user meets it: exit codes and the exact messages.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <cstdio>
@@ -79,4 +80,59 @@ TEST(Cli, UnknownArgumentsAndMissingConfigAreUsageErrors)
     const Output out = run("--config /nonexistent/run.yaml");
     EXPECT_EQ(out.exitCode, 2);
     EXPECT_EQ(out.text, "/nonexistent/run.yaml: cannot open config file\n");
+}
+
+TEST(Cli, EvaluateAndExportAFinishedRun)
+{
+    const fs::path root = fs::temp_directory_path() / ("corral-cli-export-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    const std::string runDir = (root / "run").string();
+    Output out = run("--config " + kDemo + " --output " + runDir
+                     + " --set train.max_steps=4 --set train.eval_interval=4 --set train.warmup_steps=1");
+    ASSERT_EQ(out.exitCode, 0) << out.text;
+    double lastVal = 0;
+    {
+        std::ifstream metrics(fs::path(runDir) / "metrics.jsonl");
+        std::string line;
+        while (std::getline(metrics, line)) {
+            const auto j = nlohmann::json::parse(line);
+            if (j.at("kind") == "val")
+                lastVal = j.at("loss").get<double>();
+        }
+    }
+    // evaluate: the run's best checkpoint, on the run's own config, gives the logged val loss.
+    out = run("evaluate --checkpoint " + runDir);
+    ASSERT_EQ(out.exitCode, 0) << out.text;
+    const auto eval = nlohmann::json::parse(out.text);
+    EXPECT_NEAR(eval.at("val_loss").get<double>(), lastVal, 1e-4) << out.text;
+    EXPECT_NE(eval.at("checkpoint").get<std::string>().find("step-00000004"), std::string::npos);
+
+    // export: the adapter as PEFT reads it.
+    out = run("export --checkpoint " + runDir + " --output " + (root / "adapter").string());
+    ASSERT_EQ(out.exitCode, 0) << out.text;
+    const auto config = nlohmann::json::parse(std::ifstream(root / "adapter" / "adapter_config.json"));
+    EXPECT_EQ(config.at("peft_type"), "LORA");
+    EXPECT_EQ(config.at("task_type"), "CAUSAL_LM");
+    EXPECT_EQ(config.at("r"), 16);
+    EXPECT_EQ(config.at("target_modules").size(), 7u);
+    EXPECT_TRUE(fs::exists(root / "adapter" / "adapter_model.safetensors"));
+
+    // export --merge: a Hugging Face model folder that corral-train itself accepts as model.path.
+    const std::string merged = (root / "merged").string();
+    out = run("export --merge --dtype bfloat16 --checkpoint " + runDir + " --output " + merged);
+    ASSERT_EQ(out.exitCode, 0) << out.text;
+    const auto hf = nlohmann::json::parse(std::ifstream(fs::path(merged) / "config.json"));
+    EXPECT_EQ(hf.at("architectures")[0], "LlamaForCausalLM");
+    EXPECT_EQ(hf.at("torch_dtype"), "bfloat16");
+    EXPECT_GT(fs::file_size(fs::path(merged) / "model.safetensors"), 1000000u);
+    out = run("validate --config " + kDemo + " --set model.path=" + merged + " --set model.tokenizer=byte");
+    EXPECT_EQ(out.exitCode, 0) << out.text;
+
+    out = run("export --merge --dtype float8 --checkpoint " + runDir + " --output " + merged);
+    EXPECT_EQ(out.exitCode, 2);
+    EXPECT_NE(out.text.find("--dtype: must be bfloat16, float16 or float32, got 'float8'"), std::string::npos) << out.text;
+    out = run("evaluate --checkpoint " + (root / "nowhere").string());
+    EXPECT_EQ(out.exitCode, 2);
+    EXPECT_NE(out.text.find("no such folder"), std::string::npos) << out.text;
+    fs::remove_all(root);
 }

@@ -8,6 +8,7 @@
 #include "train/GradClip.h"
 #include "train/LrSchedule.h"
 #include "train/StopSignals.h"
+#include "train/Tools.h"
 #include "train/TrainerState.h"
 
 #include <nlohmann/json.hpp>
@@ -43,14 +44,6 @@ int64_t peakRssBytes()
     return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // Linux reports KiB
 }
 
-// Summed cross-entropy over the batch's loss targets (padding and prompts are ignored).
-torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const Batch &batch)
-{
-    const auto logits = model(batch.inputs, batch.positions, batch.segments);  // [B, L, V]
-    return torch::nn::functional::cross_entropy(
-        logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), batch.labels.reshape({-1}),
-        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(kIgnoreIndex));
-}
 }  // namespace
 
 Trainer::Trainer(RunConfig config, TrainerOptions options, std::ostream &log, std::ostream &progress)

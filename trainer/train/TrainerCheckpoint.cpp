@@ -2,6 +2,7 @@
 // depends on (adapters, AdamW moments, the data order position, the RNG, the early-stopping
 // counters), so a resumed run repeats the uninterrupted one bit for bit on the same machine.
 #include "train/Checkpoint.h"
+#include "train/Tools.h"
 #include "train/TrainerState.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -33,13 +34,6 @@ double numberOr(const nlohmann::json &j, const char *key, double fallback)
     return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
 }
 
-std::string shapeText(const torch::Tensor &t)
-{
-    std::string s = "[";
-    for (int64_t i = 0; i < t.dim(); ++i)
-        s += (i ? ", " : "") + std::to_string(t.size(i));
-    return s + "]";
-}
 }  // namespace
 
 Result<std::string> Trainer::saveCheckpoint(int64_t step)
@@ -107,23 +101,8 @@ Status Trainer::restore(const std::string &dir)
     if (const std::string missing = missingCheckpointFile(dir); !missing.empty())
         return makeError(ErrorCode::NotFound, "not a complete checkpoint: " + missing + " is missing", dir);
     const std::string adapterFile = (fs::path(dir) / "adapter_model.safetensors").string();
-    auto tensors = readSafetensors(adapterFile);
-    if (!tensors)
-        return tensors.error();
-    {
-        torch::NoGradGuard noGrad;
-        for (auto &[name, param] : m->model->adapterStateDict()) {
-            const auto found = tensors.value().find(name);
-            if (found == tensors.value().end())
-                return makeError(ErrorCode::Parse, "tensor '" + name + "' is missing", adapterFile);
-            if (!found->second.sizes().equals(param.sizes()))
-                return makeError(ErrorCode::Parse,
-                                 "tensor '" + name + "': expected shape " + shapeText(param) + ", found "
-                                     + shapeText(found->second),
-                                 adapterFile);
-            param.copy_(found->second);
-        }
-    }
+    if (auto st = loadAdapter(*m->model, adapterFile); !st)
+        return st;
 
     nlohmann::json state;
     try {

@@ -1,0 +1,171 @@
+#include "train/Tools.h"
+
+#include "io/Safetensors.h"
+#include "model/ModelLoader.h"
+#include "text/TokenizerLoader.h"
+#include "train/Checkpoint.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+namespace corral {
+namespace fs = std::filesystem;
+
+torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const Batch &batch)
+{
+    const auto logits = model(batch.inputs, batch.positions, batch.segments);  // [B, L, V]
+    return torch::nn::functional::cross_entropy(
+        logits.reshape({-1, logits.size(-1)}).to(torch::kFloat), batch.labels.reshape({-1}),
+        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(kIgnoreIndex));
+}
+
+Status loadAdapter(LlamaForCausalLMImpl &model, const std::string &adapterFile)
+{
+    auto tensors = readSafetensors(adapterFile);
+    if (!tensors)
+        return tensors.error();
+    torch::NoGradGuard noGrad;
+    for (auto &[name, param] : model.adapterStateDict()) {
+        const auto found = tensors.value().find(name);
+        if (found == tensors.value().end())
+            return makeError(ErrorCode::Parse, "tensor '" + name + "' is missing", adapterFile);
+        if (!found->second.sizes().equals(param.sizes()))
+            return makeError(ErrorCode::Parse,
+                             "tensor '" + name + "': expected shape " + shapeString(param.sizes().vec()) + ", found "
+                                 + shapeString(found->second.sizes().vec()),
+                             adapterFile);
+        param.copy_(found->second);
+    }
+    return okStatus();
+}
+
+Result<std::string> resolveCheckpoint(const std::string &path)
+{
+    std::error_code ec;
+    if (!fs::is_directory(path, ec))
+        return makeError(ErrorCode::NotFound, "no such folder", path);
+    if (missingCheckpointFile(path).empty() || fs::exists(fs::path(path) / "adapter_model.safetensors", ec))
+        return path;
+    const fs::path best = fs::path(path) / "checkpoints" / "best";
+    if (fs::exists(best, ec)) {
+        try {
+            const auto pointer = nlohmann::json::parse(std::ifstream(best));
+            const fs::path dir = fs::path(path) / "checkpoints" / pointer.at("checkpoint").get<std::string>();
+            if (fs::exists(dir / "adapter_model.safetensors", ec))
+                return dir.string();
+        } catch (const nlohmann::json::exception &) {
+            // fall through to the newest checkpoint
+        }
+    }
+    if (auto latest = latestCheckpoint(path))
+        return *latest;
+    return makeError(ErrorCode::NotFound, "neither a checkpoint (adapter_model.safetensors) nor a run with checkpoints",
+                     path);
+}
+
+std::string runConfigOf(const std::string &checkpointDir)
+{
+    return (fs::path(checkpointDir).lexically_normal().parent_path().parent_path() / "config.yaml").string();
+}
+
+namespace {
+
+Result<LlamaForCausalLM> adaptedModel(const RunConfig &config, const std::string &checkpointDir)
+{
+    auto model = buildModel(config, 0, /*cuda=*/false);
+    if (!model)
+        return model.error();
+    if (auto st = loadAdapter(*model.value(), (fs::path(checkpointDir) / "adapter_model.safetensors").string()); !st)
+        return st.error();
+    return model;
+}
+
+}  // namespace
+
+Result<nlohmann::json> evaluateCheckpoint(const RunConfig &config, const std::string &checkpointDir)
+{
+    auto tokenizer = loadRunTokenizer(config.model);
+    if (!tokenizer)
+        return tokenizer.error();
+    auto data = loadTextData(config.data, *tokenizer.value());
+    if (!data)
+        return data.error();
+    auto model = adaptedModel(config, checkpointDir);
+    if (!model)
+        return model.error();
+    auto m = model.value();
+    m->eval();
+    torch::NoGradGuard noGrad;
+    const DataSplit &val = data.value().val;
+    double lossSum = 0.0;
+    int64_t targets = 0;
+    for (int64_t i = 0; i < val.size(); i += config.train.micro_batch_size) {
+        std::vector<int64_t> indices;
+        for (int64_t j = i; j < std::min(val.size(), i + config.train.micro_batch_size); ++j)
+            indices.push_back(j);
+        const Batch batch = collate(val, indices, *tokenizer.value());
+        lossSum += summedTokenLoss(m, batch).item<double>();
+        targets += batch.targets;
+    }
+    const double loss = lossSum / static_cast<double>(std::max<int64_t>(1, targets));
+    return nlohmann::json{{"checkpoint", checkpointDir},
+                          {"val_loss", loss},
+                          {"ppl", std::exp(loss)},
+                          {"val_sequences", val.size()},
+                          {"val_targets", targets}};
+}
+
+Status exportCheckpoint(const RunConfig &config, const ExportOptions &options, std::ostream &log)
+{
+    std::error_code ec;
+    fs::create_directories(options.output, ec);
+    if (ec)
+        return makeError(ErrorCode::Io, "cannot create the folder: " + ec.message(), options.output);
+    const fs::path from(options.checkpoint), to(options.output);
+    if (!options.merge) {
+        for (const char *name : {"adapter_model.safetensors", "adapter_config.json"}) {
+            fs::copy_file(from / name, to / name, fs::copy_options::overwrite_existing, ec);
+            if (ec)
+                return makeError(ErrorCode::Io, std::string("cannot copy ") + name + ": " + ec.message(), options.output);
+        }
+        log << "exported the adapter (PEFT layout) to " << options.output << "\n";
+        return okStatus();
+    }
+    // Merge onto the original weights, never onto an int8 copy of them.
+    RunConfig merged = config;
+    merged.model.quantize = "none";
+    auto arch = modelArchitecture(config.model);
+    if (!arch)
+        return arch.error();
+    std::string dtypeName = options.dtype.empty() ? arch.value().torch_dtype : options.dtype;
+    torch::ScalarType dtype = torch::kFloat;
+    if (dtypeName == "bfloat16")
+        dtype = torch::kBFloat16;
+    else if (dtypeName == "float16")
+        dtype = torch::kHalf;
+    else if (dtypeName != "float32")
+        return makeError(ErrorCode::InvalidArgument, "must be bfloat16, float16 or float32, got '" + dtypeName + "'",
+                         "--dtype");
+    merged.model.dtype = dtype == torch::kBFloat16 ? "bfloat16" : "float32";
+    auto model = adaptedModel(merged, options.checkpoint);
+    if (!model)
+        return model.error();
+    model.value()->mergeAdapters();
+    if (auto st = saveHfModel(*model.value(), options.output, dtype); !st)
+        return st;
+    // The tokenizer travels with the model, so the folder loads on its own.
+    if (!config.model.path.empty()) {
+        for (const char *name : {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"}) {
+            const fs::path file = fs::path(config.model.path) / name;
+            if (fs::exists(file, ec))
+                fs::copy_file(file, to / name, fs::copy_options::overwrite_existing, ec);
+        }
+    }
+    log << "exported the merged model (" << dtypeName << ") to " << options.output << "\n";
+    return okStatus();
+}
+
+}  // namespace corral
