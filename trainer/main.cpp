@@ -1,5 +1,6 @@
 // corral-train: the command line only. Parses arguments, loads and validates the config,
 // and hands over to the trainer library. Exit codes: 0 done, 1 training failed, 2 bad usage or config.
+#include "TokenizeCommand.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigReference.h"
 #include "data/TextDataset.h"
@@ -15,10 +16,11 @@
 
 namespace {
 
-constexpr const char *kUsage =
+const std::string kUsage = std::string(
     "usage: corral-train --config FILE [--set section.key=value]... [--output RUN_DIR] [--resume auto|none|CHECKPOINT]\n"
     "       corral-train validate --config FILE [--set section.key=value]...\n"
-    "       corral-train config-reference       print every config field as Markdown\n"
+    "       corral-train config-reference       print every config field as Markdown\n")
+    + corral::kTokenizeUsage +
     "\n"
     "  --config FILE     run config (YAML or JSON)\n"
     "  --set K=V         override one config field, e.g. --set train.lr=1e-4 (repeatable)\n"
@@ -27,7 +29,8 @@ constexpr const char *kUsage =
     "                    in RUN_DIR, or start when there is none; or a checkpoint folder\n"
     "\n"
     "exit codes: 0 done, 1 failed, 2 bad usage or config, 75 stopped by SIGTERM/SIGUSR1/SIGINT after\n"
-    "saving a checkpoint (requeue and resume with --resume auto)\n";
+    "saving a checkpoint (requeue and resume with --resume auto)\n"
+    "`corral-train tokenize --help` explains tokenize.\n";
 
 struct Args {
     std::string command = "train";
@@ -79,6 +82,8 @@ int main(int argc, char **argv)
         std::cout << corral::configReferenceMarkdown();
         return 0;
     }
+    if (!argList.empty() && argList[0] == "tokenize")
+        return corral::runTokenizeCommand({argList.begin() + 1, argList.end()}, std::cin, std::cout, std::cerr);
     if (!argList.empty() && argList[0] == "validate") {
         args.command = "validate";
         i = 1;
