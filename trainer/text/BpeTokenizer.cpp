@@ -84,30 +84,32 @@ void BpeTokenizer::encodePreToken(std::string_view bytes, std::vector<int64_t> &
         ids.push_back(m_byteToken[static_cast<unsigned char>(bytes[0])]);
         return;
     }
-    thread_local std::string key;
-    key.assign(bytes.data(), bytes.size());
+    const uint64_t h = hashBytes(bytes);
     if (m_ignoreMerges) {
-        const auto it = m_vocab.find(key);
-        if (it != m_vocab.end()) {
-            ids.push_back(it->second);
+        if (const int32_t id = m_vocab.find(bytes, h); id >= 0) {
+            ids.push_back(id);
             return;
         }
     }
     {
         std::lock_guard<std::mutex> lock(m_cacheMutex);
-        const auto it = m_cache.find(key);
-        if (it != m_cache.end()) {
-            ids.insert(ids.end(), it->second.begin(), it->second.end());
+        if (m_cache.empty())
+            m_cache.resize(kCacheSlots);
+        const CacheSlot &slot = m_cache[h & (kCacheSlots - 1)];
+        if (slot.hash == h && slot.bytes == bytes) {
+            ids.insert(ids.end(), slot.ids.begin(), slot.ids.end());
             return;
         }
     }
-    std::vector<int32_t> merged;
+    thread_local std::vector<int32_t> merged;
+    merged.clear();
     mergeBytes(bytes, merged);
     ids.insert(ids.end(), merged.begin(), merged.end());
     std::lock_guard<std::mutex> lock(m_cacheMutex);
-    if (m_cache.size() >= kCacheLimit)
-        m_cache.clear();
-    m_cache.emplace(key, std::move(merged));
+    CacheSlot &slot = m_cache[h & (kCacheSlots - 1)];
+    slot.hash = h;
+    slot.bytes.assign(bytes.data(), bytes.size());
+    slot.ids.assign(merged.begin(), merged.end());
 }
 
 // BPE on one pre-token: start from its bytes' tokens, then merge the adjacent pair with the
@@ -128,19 +130,23 @@ void BpeTokenizer::mergeBytes(std::string_view bytes, std::vector<int32_t> &ids)
         bool operator>(const Candidate &o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
     };
     const auto n = static_cast<int32_t>(bytes.size());
-    std::vector<Symbol> symbols(static_cast<size_t>(n));
+    // Reused between calls (per thread): most pre-tokens are a few bytes, and two allocations
+    // each would cost more than the merging.
+    thread_local std::vector<Symbol> symbols;
+    thread_local std::vector<Candidate> heap;
+    symbols.resize(static_cast<size_t>(n));
+    heap.clear();
     for (int32_t i = 0; i < n; ++i)
         symbols[static_cast<size_t>(i)] = {m_byteToken[static_cast<unsigned char>(bytes[static_cast<size_t>(i)])], i - 1,
                                            i + 1 < n ? i + 1 : -1};
-    std::vector<Candidate> heap;
     auto consider = [&](int32_t left) {
         const int32_t right = symbols[static_cast<size_t>(left)].next;
         if (right < 0)
             return;
-        const auto it = m_merges.find(pairKey(symbols[static_cast<size_t>(left)].id, symbols[static_cast<size_t>(right)].id));
-        if (it == m_merges.end())
+        const Merge *m = m_merges.find(pairKey(symbols[static_cast<size_t>(left)].id, symbols[static_cast<size_t>(right)].id));
+        if (!m)
             return;
-        heap.push_back({it->second.rank, left, it->second.id});
+        heap.push_back({m->rank, left, m->id});
         std::push_heap(heap.begin(), heap.end(), std::greater<>());
     };
     for (int32_t i = 0; i + 1 < n; ++i)
@@ -153,8 +159,8 @@ void BpeTokenizer::mergeBytes(std::string_view bytes, std::vector<int32_t> &ids)
         if (left.id < 0 || left.next < 0)
             continue;  // merged into its left neighbour, or nothing right of it any more
         const Symbol &right = symbols[static_cast<size_t>(left.next)];
-        const auto it = m_merges.find(pairKey(left.id, right.id));
-        if (it == m_merges.end() || it->second.id != top.id)
+        const Merge *m = m_merges.find(pairKey(left.id, right.id));
+        if (!m || m->id != top.id)
             continue;  // stale: one side has merged with something else since
         const int32_t gone = left.next;
         left.id = top.id;
@@ -168,6 +174,10 @@ void BpeTokenizer::mergeBytes(std::string_view bytes, std::vector<int32_t> &ids)
     }
     for (int32_t i = 0; i >= 0; i = symbols[static_cast<size_t>(i)].next)
         ids.push_back(symbols[static_cast<size_t>(i)].id);
+    if (symbols.capacity() > (1u << 16)) {  // do not keep a huge pre-token's buffers
+        symbols = {};
+        heap = {};
+    }
 }
 
 std::string BpeTokenizer::decode(const std::vector<int64_t> &ids) const
@@ -185,8 +195,8 @@ int64_t BpeTokenizer::tokenId(std::string_view text) const
     const std::string key(text);
     if (const auto it = m_addedIds.find(key); it != m_addedIds.end())
         return it->second;
-    if (const auto it = m_vocab.find(key); it != m_vocab.end())
-        return it->second;
+    if (const int32_t id = m_vocab.find(text); id >= 0)
+        return id;
     return -1;
 }
 

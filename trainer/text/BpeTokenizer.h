@@ -9,6 +9,7 @@
 // converted away when it loads. Results match the reference (npm llama3-tokenizer-js) token for
 // token: tests/tokenizer.
 #include "config/Result.h"
+#include "text/FlatTables.h"
 #include "text/Tokenizer.h"
 
 #include <memory>
@@ -62,10 +63,10 @@ private:
     }
     void encodeStretch(std::string_view text, std::vector<int64_t> &ids) const;
     void encodePreToken(std::string_view bytes, std::vector<int64_t> &ids) const;
-    void mergeBytes(std::string_view bytes, std::vector<int32_t> &ids) const;
+    void mergeBytes(std::string_view bytes, std::vector<int32_t> &ids) const;  // appends
 
-    std::unordered_map<std::string, int32_t> m_vocab;  // model.vocab: bytes → id
-    std::unordered_map<uint64_t, Merge> m_merges;  // pairKey(left, right) → rank and merged id
+    BytesTable m_vocab;  // model.vocab: bytes → id
+    PairTable<Merge> m_merges;  // pairKey(left, right) → rank and merged id
     int32_t m_byteToken[256] = {};  // the single-byte tokens
     bool m_ignoreMerges = false;
     AddedTokens m_added;
@@ -76,10 +77,16 @@ private:
     std::string m_fingerprint;
 
     // Pre-tokens that needed merging, with their ids: natural text repeats its words, and a
-    // lookup is far cheaper than merging again. Cleared when it grows past kCacheLimit.
-    static constexpr size_t kCacheLimit = 1 << 16;
+    // lookup is far cheaper than merging again. Direct-mapped by hash (a newer pre-token takes
+    // the slot of an older one), so it never grows and never needs clearing.
+    struct CacheSlot {
+        uint64_t hash = 0;
+        std::string bytes;
+        std::vector<int32_t> ids;
+    };
+    static constexpr size_t kCacheSlots = 1 << 16;
     mutable std::mutex m_cacheMutex;
-    mutable std::unordered_map<std::string, std::vector<int32_t>> m_cache;
+    mutable std::vector<CacheSlot> m_cache;  // kCacheSlots once used
 };
 
 }  // namespace corral

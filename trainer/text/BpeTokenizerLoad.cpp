@@ -139,6 +139,7 @@ private:
             return fail("model.vocab: must be a non-empty object of token → id");
         std::vector<bool> seen;
         std::string bytes;
+        m_t.m_vocab.reserve(vocab->size());
         for (const auto &[token, idValue] : vocab->items()) {
             if (!idValue.is_number_integer() || !claimId(idValue.get<int64_t>()))
                 return fail("model.vocab[" + quoted(token) + "]: the id must be an integer in 0.." + std::to_string(kMaxId));
@@ -154,20 +155,20 @@ private:
                 return fail("model.vocab[" + quoted(token) + "]: not written in the byte-level alphabet "
                             "(not a byte-level BPE vocabulary?)");
             }
-            m_t.m_vocab.emplace(bytes, static_cast<int32_t>(id));
+            m_t.m_vocab.insert(bytes, static_cast<int32_t>(id));  // JSON keys differ, so their bytes do
             if (m_t.m_tokenText[static_cast<size_t>(id)].empty())
                 m_t.m_tokenText[static_cast<size_t>(id)] = bytes;
         }
         for (int b = 0; b < 256; ++b) {
-            const auto it = m_t.m_vocab.find(std::string(1, static_cast<char>(b)));
-            if (it == m_t.m_vocab.end()) {
+            const int32_t id = m_t.m_vocab.find(std::string(1, static_cast<char>(b)));
+            if (id < 0) {
                 char hex[8];
                 std::snprintf(hex, sizeof hex, "0x%02X", b);
                 return fail("model.vocab: no token for byte " + std::string(hex) + " ("
                             + quoted(bytelevel::fromBytes(std::string(1, static_cast<char>(b))))
                             + "), so some text could not be encoded");
             }
-            m_t.m_byteToken[b] = it->second;
+            m_t.m_byteToken[b] = id;
         }
         return okStatus();
     }
@@ -180,6 +181,7 @@ private:
         if (!merges->is_array())
             return fail("model.merges: must be a list");
         m_mergeOrder.reserve(merges->size());
+        m_t.m_merges.reserve(merges->size());
         std::string bytes;
         for (size_t i = 0; i < merges->size(); ++i) {
             const json &m = (*merges)[i];
@@ -201,14 +203,13 @@ private:
             int32_t ids[3];
             const std::string names[3] = {parts[0], parts[1], parts[0] + parts[1]};
             for (int k = 0; k < 3; ++k) {
-                const auto it = bytelevel::toBytes(names[k], bytes) ? m_t.m_vocab.find(bytes) : m_t.m_vocab.end();
-                if (it == m_t.m_vocab.end())
+                ids[k] = bytelevel::toBytes(names[k], bytes) ? m_t.m_vocab.find(bytes) : -1;
+                if (ids[k] < 0)
                     return fail(where + ": " + (k == 2 ? "the merged token " : "") + quoted(names[k])
                                 + " is not in the vocabulary");
-                ids[k] = it->second;
             }
             // A pair listed twice takes its later rank, as Hugging Face's tokenizers and the reference do.
-            m_t.m_merges[pairKey(ids[0], ids[1])] = {static_cast<int32_t>(i), ids[2]};
+            m_t.m_merges.insertOrAssign(pairKey(ids[0], ids[1]), {static_cast<int32_t>(i), ids[2]});
             m_mergeOrder.push_back(pairKey(ids[0], ids[1]));
         }
         return okStatus();
