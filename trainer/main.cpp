@@ -1,9 +1,10 @@
 // corral-train: the command line only. Parses arguments, loads and validates the config,
 // and hands over to the trainer library. Exit codes: 0 done, 1 training failed, 2 bad usage or config.
+#include "TokenizeCommand.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigReference.h"
 #include "data/TextDataset.h"
-#include "text/TokenizerLoader.h"
+#include "text/LoadTokenizer.h"
 #include "train/StopSignals.h"
 #include "train/Tools.h"
 #include "train/Trainer.h"
@@ -16,12 +17,13 @@
 
 namespace {
 
-constexpr const char *kUsage =
+const std::string kUsage = std::string(
     "usage: corral-train --config FILE [--set section.key=value]... [--output RUN_DIR] [--resume auto|none|CHECKPOINT]\n"
     "       corral-train validate --config FILE [--set section.key=value]...\n"
     "       corral-train evaluate --checkpoint DIR [--config FILE] [--set section.key=value]...\n"
     "       corral-train export --checkpoint DIR --output DIR [--merge [--dtype bfloat16|float16|float32]] [--config FILE]\n"
-    "       corral-train config-reference       print every config field as Markdown\n"
+    "       corral-train config-reference       print every config field as Markdown\n")
+    + corral::kTokenizeUsage +
     "\n"
     "  --config FILE     run config (YAML or JSON)\n"
     "  --set K=V         override one config field, e.g. --set train.lr=1e-4 (repeatable)\n"
@@ -34,7 +36,8 @@ constexpr const char *kUsage =
     "                    (config.json, model.safetensors, tokenizer files) instead of the PEFT adapter\n"
     "\n"
     "exit codes: 0 done, 1 failed, 2 bad usage or config, 75 stopped by SIGTERM/SIGUSR1/SIGINT after\n"
-    "saving a checkpoint (requeue and resume with --resume auto)\n";
+    "saving a checkpoint (requeue and resume with --resume auto)\n"
+    "`corral-train tokenize --help` explains tokenize.\n";
 
 struct Args {
     std::string command = "train";
@@ -134,6 +137,8 @@ int main(int argc, char **argv)
         std::cout << corral::configReferenceMarkdown();
         return 0;
     }
+    if (!argList.empty() && argList[0] == "tokenize")
+        return corral::runTokenizeCommand({argList.begin() + 1, argList.end()}, std::cin, std::cout, std::cerr);
     if (!argList.empty() && (argList[0] == "validate" || argList[0] == "evaluate" || argList[0] == "export")) {
         args.command = argList[0];
         i = 1;

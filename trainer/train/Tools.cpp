@@ -2,7 +2,7 @@
 
 #include "io/Safetensors.h"
 #include "model/ModelLoader.h"
-#include "text/TokenizerLoader.h"
+#include "text/LoadTokenizer.h"
 #include "train/Checkpoint.h"
 
 #include <torch/torch.h>

@@ -3,7 +3,7 @@
 #include "compat/TorchCompat.h"
 #include "config/ConfigWriter.h"
 #include "model/ModelLoader.h"
-#include "text/TokenizerLoader.h"
+#include "text/LoadTokenizer.h"
 #include "train/Checkpoint.h"
 #include "train/GradClip.h"
 #include "train/LrSchedule.h"
