@@ -6,6 +6,7 @@
 // first block grows like a vector, so a short run does not hold 64 KiB per column.
 #include <QtGlobal>
 
+#include <algorithm>
 #include <vector>
 
 namespace corral {
@@ -36,6 +37,20 @@ public:
         m_blocks.clear();
         m_blocks.shrink_to_fit();
         m_size = 0;
+    }
+
+    // Calls fn(values, count, firstIndex) for the contiguous runs of values in [begin, end):
+    // tight loops over plain arrays, without the block lookup per value.
+    template<typename Fn>
+    void forEachSpan(qsizetype begin, qsizetype end, Fn &&fn) const
+    {
+        while (begin < end) {
+            const auto &block = m_blocks[size_t(begin >> kBlockBits)];
+            const qsizetype offset = begin & (kBlockSize - 1);
+            const qsizetype n = std::min(end - begin, kBlockSize - offset);
+            fn(block.data() + offset, n, begin);
+            begin += n;
+        }
     }
 
     // Bytes this column holds on the heap: its blocks and the table of blocks.
