@@ -1,7 +1,7 @@
 #include "MainWindow.h"
 
 #include "ConfigForm.h"
-#include "LossChart.h"
+#include "CurvesPanel.h"
 #include "config/ConfigLoader.h"
 #include "runs/LocalRun.h"
 #include "runs/Paths.h"
@@ -53,15 +53,16 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     colors->setSourceModel(&m_runs);
     m_table->setModel(colors);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several runs can be selected: their curves overlay; the config shows the current one.
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
 
     m_form = new ConfigForm(this);
-    m_chart = new LossChart(this);
+    m_curves = new CurvesPanel(m_series, this);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_form, tr("Config"));
-    m_tabs->addTab(m_chart, tr("Curves"));
+    m_tabs->addTab(m_curves, tr("Curves"));
 
     auto *splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -91,6 +92,7 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
                     showRun(m_runs.runAt(current.row()).id);
                 updateActions();
             });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateCurves);
     connect(m_form, &ConfigForm::configChanged, this, [this]() {
         const QString id = selectedId();
         if (!id.isEmpty() && m_runs.runAt(m_runs.rowOf(id)).state == RunState::Draft)
@@ -140,6 +142,42 @@ QString MainWindow::selectedId() const
     return current.isValid() ? m_runs.runAt(current.row()).id : QString();
 }
 
+QStringList MainWindow::selectedIds() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows << index.row();
+    std::sort(rows.begin(), rows.end());  // list order, not click order: a stable legend
+    QStringList ids;
+    for (const int row : rows)
+        ids << m_runs.runAt(row).id;
+    return ids;
+}
+
+void MainWindow::updateCurves()
+{
+    QList<ChartRun> runs;
+    for (const QString &id : selectedIds())
+        runs.append({id, m_runs.runAt(m_runs.rowOf(id)).name});
+    m_curves->setRuns(runs);
+}
+
+void MainWindow::showCurvesOf(const QStringList &ids)
+{
+    QItemSelection selection;
+    for (const QString &id : ids) {
+        const int row = m_runs.rowOf(id);
+        if (row >= 0)
+            selection.select(m_table->model()->index(row, 0),
+                             m_table->model()->index(row, RunListModel::ColumnCount - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (!ids.isEmpty() && m_runs.rowOf(ids.first()) >= 0)
+        m_table->selectionModel()->setCurrentIndex(m_table->model()->index(m_runs.rowOf(ids.first()), 0),
+                                                   QItemSelectionModel::NoUpdate);
+    m_tabs->setCurrentWidget(m_curves);
+}
+
 void MainWindow::showRun(const QString &id)
 {
     const int row = m_runs.rowOf(id);
@@ -147,8 +185,6 @@ void MainWindow::showRun(const QString &id)
         return;
     m_form->setConfig(m_configs.value(id));
     m_form->setEditable(m_runs.runAt(row).state == RunState::Draft);
-    m_chart->clear();
-    m_chart->appendRecords(m_history.value(id));
 }
 
 void MainWindow::updateActions()
@@ -197,9 +233,13 @@ void MainWindow::stopSelected()
 bool MainWindow::launch(const QString &id, bool resume)
 {
     const int row = m_runs.rowOf(id);
+    // The run's own watcher reads its files again from the start: drop what was shown.
+    m_series.resetRun(id);
     auto *run = new LocalRun(m_configs.value(id), id, m_trainerPath, this);
     connect(run, &LocalRun::metricsArrived, this,
             [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
+    connect(run, &LocalRun::eventsArrived, this,
+            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
     connect(run, &LocalRun::progressChanged, this, [this, id, run]() {
         RunEntry entry = m_runs.runAt(m_runs.rowOf(id));
         entry.step = run->progress().step;
@@ -220,7 +260,7 @@ bool MainWindow::launch(const QString &id, bool resume)
         entry.started = QDateTime::currentDateTime();
     m_runs.updateRun(entry);
     m_form->setEditable(false);
-    m_tabs->setCurrentWidget(m_chart);
+    m_tabs->setCurrentWidget(m_curves);
     statusBar()->showMessage(tr("Started %1 in %2").arg(entry.name, id), 5000);
     updateActions();
     return true;
@@ -228,15 +268,7 @@ bool MainWindow::launch(const QString &id, bool resume)
 
 void MainWindow::onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted)
 {
-    auto &history = m_history[id];
-    if (restarted)
-        history.clear();
-    history += records;
-    if (selectedId() == id) {
-        if (restarted)
-            m_chart->clear();
-        m_chart->appendRecords(records);
-    }
+    m_series.appendMetrics(id, records, restarted);  // the curves panel hears of it and redraws, coalesced
 }
 
 void MainWindow::onFinished(const QString &id, bool ok, const QString &message)

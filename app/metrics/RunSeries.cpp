@@ -80,8 +80,11 @@ QString describe(const RunEvent &event)
     case RunEvent::Kind::Started: return QStringLiteral("started");
     case RunEvent::Kind::Resumed: return QStringLiteral("resumed from step %1").arg(step);
     case RunEvent::Kind::Eval: return QStringLiteral("eval at step %1: val loss %2").arg(step, loss(e, "val_loss"));
-    case RunEvent::Kind::Checkpoint:
-        return QStringLiteral("checkpoint at step %1 (%2)").arg(step, QFileInfo(text("path")).fileName());
+    case RunEvent::Kind::Checkpoint: {
+        const QString folder = QFileInfo(text("path")).fileName();
+        return folder.isEmpty() ? QStringLiteral("checkpoint at step %1").arg(step)
+                                : QStringLiteral("checkpoint at step %1 (%2)").arg(step, folder);
+    }
     case RunEvent::Kind::EarlyStop:
         return QStringLiteral("early stop at step %1: no val-loss improvement since step %2 (best %3)")
             .arg(step, QString::number(e.value(QLatin1StringView("best_step")).toInteger(-1)),

@@ -1,4 +1,4 @@
-#include "LossChart.h"
+#include "CurvesPanel.h"
 #include "MainWindow.h"
 #include "config/ConfigLoader.h"
 
@@ -42,8 +42,8 @@ private slots:
         QVERIFY2(ticks >= clock.elapsed() / 20 / 4, "the event loop stalled while the run was going");
 
         QCOMPARE(window.runModel()->runAt(0).step, 6);
-        QTRY_COMPARE(window.lossChart()->trainPointCount(), 6);
-        QCOMPARE(window.lossChart()->valPointCount(), 3);  // steps 0, 3, 6
+        QTRY_COMPARE(window.curves()->chart()->storedPointCount(Metric::TrainLoss), 6);
+        QCOMPARE(window.curves()->chart()->storedPointCount(Metric::ValLoss), 3);  // steps 0, 3, 6
         QVERIFY(std::isfinite(window.runModel()->runAt(0).bestValLoss));
     }
 
@@ -72,7 +72,8 @@ private slots:
         window.stopSelected();  // stop again: the second stop is resumable too
         QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->runAt(0).state, RunState::Stopped, 60000);
         // The chart holds each step once: the resume rewound the metrics file and the chart re-read it.
-        QTRY_COMPARE(window.lossChart()->trainPointCount(), static_cast<int>(window.runModel()->runAt(0).step));
+        QTRY_COMPARE(window.curves()->chart()->storedPointCount(Metric::TrainLoss),
+                     static_cast<qsizetype>(window.runModel()->runAt(0).step));
     }
 };
 
