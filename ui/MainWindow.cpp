@@ -3,6 +3,7 @@
 #include "ConfigForm.h"
 #include "CurvesPanel.h"
 #include "config/ConfigLoader.h"
+#include "runs/FollowedRun.h"
 #include "runs/LocalRun.h"
 #include "runs/Paths.h"
 
@@ -75,6 +76,9 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     toolbar->setObjectName(QStringLiteral("runsToolbar"));
     m_newAction = toolbar->addAction(tr("New run…"), this, &MainWindow::newRunFromPreset);
     m_newAction->setShortcut(QKeySequence::New);
+    m_openAction = toolbar->addAction(tr("Open run…"), this, &MainWindow::openRunFolderDialog);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setToolTip(tr("Follow an existing run folder (metrics.jsonl, events.jsonl)"));
     m_startAction = toolbar->addAction(tr("Start"), this, [this]() { startSelected(); });
     m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     m_stopAction = toolbar->addAction(tr("Stop"), this, &MainWindow::stopSelected);
@@ -178,6 +182,60 @@ void MainWindow::showCurvesOf(const QStringList &ids)
     m_tabs->setCurrentWidget(m_curves);
 }
 
+QString MainWindow::openRunFolder(const QString &dir)
+{
+    const QString id = QDir(dir).absolutePath();
+    if (m_runs.rowOf(id) >= 0)
+        return id;
+    const QDir runDir(id);
+    if (!runDir.exists(QStringLiteral("metrics.jsonl")) && !runDir.exists(QStringLiteral("events.jsonl"))) {
+        statusBar()->showMessage(tr("Not a run folder (no metrics.jsonl or events.jsonl): %1").arg(id));
+        return {};
+    }
+    RunEntry entry;
+    entry.id = id;
+    entry.name = QFileInfo(id).fileName();
+    entry.state = RunState::Running;
+    entry.started = QFileInfo(runDir.filePath(QStringLiteral("config.yaml"))).lastModified();
+    const ConfigReport report = loadConfigFile(runDir.filePath(QStringLiteral("config.yaml")).toStdString());
+    if (report.ok()) {
+        m_configs.insert(id, report.config);
+        entry.maxSteps = report.config.train.max_steps;
+    }
+    m_runs.addRun(entry);
+
+    auto *followed = new FollowedRun(id, this);
+    m_followed.insert(id, followed);
+    connect(followed, &FollowedRun::metricsArrived, this,
+            [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
+    connect(followed, &FollowedRun::eventsArrived, this,
+            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
+    connect(followed, &FollowedRun::progressChanged, this, [this, id, followed]() {
+        const int row = m_runs.rowOf(id);
+        if (row < 0 || m_active.contains(id))
+            return;
+        RunEntry e = m_runs.runAt(row);
+        e.step = followed->progress().step;
+        e.maxSteps = std::max(e.maxSteps, followed->progress().maxSteps);
+        e.bestValLoss = followed->progress().bestValLoss;
+        e.state = followed->state();
+        m_runs.updateRun(e);
+        updateActions();
+    });
+    followed->start();
+    return id;
+}
+
+void MainWindow::openRunFolderDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"), runsRoot());
+    if (dir.isEmpty())
+        return;
+    const QString id = openRunFolder(dir);
+    if (!id.isEmpty())
+        showCurvesOf({id});
+}
+
 void MainWindow::showRun(const QString &id)
 {
     const int row = m_runs.rowOf(id);
@@ -233,7 +291,10 @@ void MainWindow::stopSelected()
 bool MainWindow::launch(const QString &id, bool resume)
 {
     const int row = m_runs.rowOf(id);
-    // The run's own watcher reads its files again from the start: drop what was shown.
+    // The run's own watcher reads its files again from the start: drop what was shown, and
+    // stop following a folder that was only opened.
+    if (FollowedRun *followed = m_followed.take(id))
+        followed->deleteLater();
     m_series.resetRun(id);
     auto *run = new LocalRun(m_configs.value(id), id, m_trainerPath, this);
     connect(run, &LocalRun::metricsArrived, this,

@@ -1,7 +1,7 @@
 #pragma once
 // The main window only builds the layout and wires signals: the run list on the left,
 // the current run's config and the selected runs' curves (overlaid) on the right,
-// New/Start/Stop/Resume in the toolbar.
+// New/Open/Start/Stop/Resume in the toolbar.
 #include "config/RunConfig.h"
 #include "metrics/MetricRecord.h"
 #include "metrics/SeriesStore.h"
@@ -19,6 +19,7 @@ namespace corral {
 
 class ConfigForm;
 class CurvesPanel;
+class FollowedRun;
 class LocalRun;
 
 class MainWindow : public QMainWindow {
@@ -35,6 +36,9 @@ public:
     bool resumeSelected();
     // Asks the selected running run to stop at its next step boundary, with a checkpoint.
     void stopSelected();
+    // Adds an existing run folder to the list and follows its files live; returns its id,
+    // or an empty string (with the reason in the status bar) when it holds no run.
+    QString openRunFolder(const QString &dir);
     // Selects these runs in the list (their curves overlay) and shows the Curves tab.
     void showCurvesOf(const QStringList &ids);
 
@@ -50,6 +54,7 @@ private:
     QStringList selectedIds() const;
     void showRun(const QString &id);
     void updateCurves();
+    void openRunFolderDialog();
     void updateActions();
     void onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted);
     void onFinished(const QString &id, bool ok, const QString &message);
@@ -61,12 +66,14 @@ private:
     QHash<QString, RunConfig> m_configs;
     SeriesStore m_series;
     QHash<QString, LocalRun *> m_active;
+    QHash<QString, FollowedRun *> m_followed;
     QTableView *m_table = nullptr;
     QTabWidget *m_tabs = nullptr;
     ConfigForm *m_form = nullptr;
     CurvesPanel *m_curves = nullptr;
     QLabel *m_connection = nullptr;
     QAction *m_newAction = nullptr;
+    QAction *m_openAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_resumeAction = nullptr;
