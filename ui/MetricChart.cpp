@@ -8,14 +8,11 @@
 
 #include <QChart>
 #include <QElapsedTimer>
-#include <QGraphicsLayout>
 #include <QLegend>
-#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QPixmap>
 #include <QSaveFile>
-#include <QScatterSeries>
 #include <QScopedValueRollback>
 #include <QValueAxis>
 
@@ -24,83 +21,12 @@
 
 namespace corral {
 
-QList<Metric> chartMetrics(ChartKind kind)
-{
-    switch (kind) {
-    case ChartKind::Loss: return {Metric::TrainLoss, Metric::ValLoss};
-    case ChartKind::Perplexity: return {Metric::Perplexity};
-    case ChartKind::TokensPerSecond: return {Metric::TokensPerSecond};
-    case ChartKind::LearningRate: return {Metric::LearningRate};
-    case ChartKind::GradNorm: return {Metric::GradNorm};
-    }
-    return {};
-}
-
-QString chartTitle(ChartKind kind)
-{
-    switch (kind) {
-    case ChartKind::Loss: return MetricChart::tr("Loss");
-    case ChartKind::Perplexity: return MetricChart::tr("Perplexity (exp of val loss)");
-    case ChartKind::TokensPerSecond: return MetricChart::tr("Tokens per second");
-    case ChartKind::LearningRate: return MetricChart::tr("Learning rate");
-    case ChartKind::GradNorm: return MetricChart::tr("Gradient norm (before clipping)");
-    }
-    return {};
-}
-
-QString metricLabel(Metric metric)
-{
-    switch (metric) {
-    case Metric::TrainLoss: return MetricChart::tr("train loss");
-    case Metric::ValLoss: return MetricChart::tr("val loss");
-    case Metric::Perplexity: return MetricChart::tr("perplexity");
-    case Metric::TokensPerSecond: return MetricChart::tr("tokens/s");
-    case Metric::LearningRate: return MetricChart::tr("learning rate");
-    case Metric::GradNorm: return MetricChart::tr("grad norm");
-    }
-    return {};
-}
-
-QString xAxisTitle(XAxis axis)
-{
-    switch (axis) {
-    case XAxis::Step: return MetricChart::tr("step");
-    case XAxis::Tokens: return MetricChart::tr("tokens seen");
-    case XAxis::WallTime: return MetricChart::tr("wall time (s)");
-    }
-    return {};
-}
-
 namespace {
 
 constexpr int kRefreshMs = 50;           // coalesces bursts of records into one redraw
 constexpr int kSlowestRefreshMs = 1000;
 
-struct MarkerStyle {
-    RunEvent::Kind kind;
-    const char *label;
-    QScatterSeries::MarkerShape shape;
-    QRgb color;
-};
-const MarkerStyle kMarkerStyles[] = {
-    {RunEvent::Kind::Checkpoint, QT_TRANSLATE_NOOP("MetricChart", "checkpoint"), QScatterSeries::MarkerShapeRectangle,
-     0x1a7f37},
-    {RunEvent::Kind::Eval, QT_TRANSLATE_NOOP("MetricChart", "eval"), QScatterSeries::MarkerShapeCircle, 0x8c959f},
-    {RunEvent::Kind::EarlyStop, QT_TRANSLATE_NOOP("MetricChart", "early stop"), QScatterSeries::MarkerShapeStar,
-     0xcf222e},
-    {RunEvent::Kind::Preempted, QT_TRANSLATE_NOOP("MetricChart", "preempted"), QScatterSeries::MarkerShapeTriangle,
-     0xbf8700},
-    {RunEvent::Kind::Resumed, QT_TRANSLATE_NOOP("MetricChart", "resumed (requeue)"),
-     QScatterSeries::MarkerShapeRotatedRectangle, 0x8250df},
-};
-
-static_assert(std::size(kMarkerStyles) == 5, "MetricChart::m_markerRow holds a row per marker kind");
-
-// Marker rows along the bottom of the plot, as fractions of its height: row r at
-// kFirstRow + r * kRowStep; the value range leaves room below the data for the rows in use.
-constexpr double kFirstRow = 0.03;
-constexpr double kRowStep = 0.04;
-constexpr double kPad = 0.05;  // above and below the data
+constexpr double kPad = 0.05;  // space above and below the data, as a fraction of the plot
 
 // A tick interval of 1, 2 or 5 times a power of ten, about span / 6.
 double niceInterval(double span)
@@ -257,17 +183,7 @@ void MetricChart::rebuild()
             m_curves.push_back(std::move(curve));
         }
     }
-    for (const MarkerStyle &style : kMarkerStyles) {
-        auto *markers = new QScatterSeries;
-        markers->setName(tr(style.label));
-        markers->setMarkerShape(style.shape);
-        markers->setMarkerSize(10.0);
-        markers->setColor(QColor::fromRgb(style.color));
-        markers->setBorderColor(Qt::white);
-        addSeries(markers);
-        m_markerSeries.push_back(markers);
-    }
-    m_markerKindShown.assign(m_markerSeries.size(), true);  // as a new legend shows them
+    addMarkerSeries();
     refreshNow();
 }
 
@@ -397,20 +313,7 @@ void MetricChart::refreshNow()
             extendRange(yLo, yHi, values.yMin, values.yMax);
         }
     }
-    // The marker kinds the shown runs have take a row each, in a fixed order.
-    int rows = 0;
-    for (size_t k = 0; k < std::size(kMarkerStyles); ++k) {
-        m_markerRow[k] = -1;
-        for (const ChartRun &chartRun : std::as_const(m_runs)) {
-            const RunSeries *run = m_store.run(chartRun.id);
-            const bool has = run && std::any_of(run->events().cbegin(), run->events().cend(),
-                                                [&](const RunEvent &e) { return e.kind == kMarkerStyles[k].kind; });
-            if (has) {
-                m_markerRow[k] = rows++;
-                break;
-            }
-        }
-    }
+    const int rows = assignMarkerRows();
     QPair<double, double> y = m_yView;
     if (!m_manualY) {
         if (!std::isfinite(yLo)) {
@@ -418,7 +321,7 @@ void MetricChart::refreshNow()
             yHi = m_logY ? 10.0 : 1.0;
         }
         // Below the data: the padding plus the marker rows, so markers never cover a curve.
-        const double below = kPad + (rows > 0 ? kFirstRow + kRowStep * rows : 0.0);
+        const double below = kPad + markerBand(rows);
         if (m_logY) {
             const double span = std::max(std::log(yHi / yLo), 0.1);
             y = {yLo * std::exp(-span * below), yHi * std::exp(span * kPad)};
@@ -451,99 +354,6 @@ void MetricChart::applyRanges(QPair<double, double> x, QPair<double, double> y)
         m_xView = x;
     if (!m_manualY)
         m_yView = y;
-}
-
-void MetricChart::placeMarkers()
-{
-    m_markers.clear();
-    const auto [x0, x1] = m_xView;
-    const auto [y0, y1] = m_yView;
-    // Along the bottom of the plot, where they cover no curve; a row per kind, so a
-    // checkpoint and an eval at the same step are both seen.
-    bool legendChanged = false;
-    for (size_t k = 0; k < std::size(kMarkerStyles); ++k) {
-        const double fraction = kFirstRow + kRowStep * std::max(0, m_markerRow[k]);
-        const double y = m_logY ? y0 * std::pow(y1 / y0, fraction) : y0 + (y1 - y0) * fraction;
-        QList<QPointF> points;
-        for (const ChartRun &chartRun : std::as_const(m_runs)) {
-            const RunSeries *run = m_store.run(chartRun.id);
-            if (!run)
-                continue;
-            for (const RunEvent &event : run->events()) {
-                if (event.kind != kMarkerStyles[k].kind)
-                    continue;
-                const double x = run->eventX(event, m_xAxis);
-                if (!(x >= x0 && x <= x1))
-                    continue;
-                points.append(QPointF(x, y));
-                m_markers.append({QPointF(x, y), QStringLiteral("%1: %2").arg(chartRun.name, event.description)});
-            }
-        }
-        m_markerSeries[k]->replace(points);
-        if (m_markerKindShown[k] != !points.isEmpty()) {
-            m_markerKindShown[k] = !points.isEmpty();
-            chart()->legend()->markers(m_markerSeries[k]).constFirst()->setVisible(m_markerKindShown[k]);
-            legendChanged = true;
-        }
-    }
-    if (legendChanged)
-        chart()->legend()->layout()->invalidate();  // else a marker shown later keeps no room of its own
-}
-
-void MetricChart::onAxisRangeChanged(bool xAxis, double min, double max)
-{
-    if (m_settingAxes)
-        return;
-    // A rubber band or the chart's own zoom moved an axis: the view stops following.
-    if (xAxis) {
-        m_manualX = true;
-        m_xView = {min, max};
-    } else {
-        m_manualY = true;
-        m_yView = {min, max};
-    }
-    scheduleRefresh();
-    emit viewChanged();
-}
-
-void MetricChart::resetView()
-{
-    m_manualX = m_manualY = false;
-    refreshNow();
-    emit viewChanged();
-}
-
-void MetricChart::setXRange(double x0, double x1)
-{
-    if (!(x1 > x0))
-        return;
-    m_manualX = true;
-    m_xView = {x0, x1};
-    refreshNow();
-    emit viewChanged();
-}
-
-void MetricChart::zoomX(double factor, double anchorX)
-{
-    const auto [x0, x1] = m_xView;
-    setXRange(anchorX + (x0 - anchorX) * factor, anchorX + (x1 - anchorX) * factor);
-}
-
-void MetricChart::panX(double fraction)
-{
-    const auto [x0, x1] = m_xView;
-    const double dx = (x1 - x0) * fraction;
-    setXRange(x0 + dx, x1 + dx);
-}
-
-QPair<double, double> MetricChart::xRange() const
-{
-    return m_xView;
-}
-
-QPair<double, double> MetricChart::yRange() const
-{
-    return m_yView;
 }
 
 qsizetype MetricChart::drawnPointCount() const
@@ -590,11 +400,6 @@ QList<QLineSeries *> MetricChart::seriesOf(const QString &runId) const
             out << curve->legend;
     }
     return out;
-}
-
-int MetricChart::markerCount() const
-{
-    return int(m_markers.size());
 }
 
 bool MetricChart::exportPng(const QString &path)

@@ -9,6 +9,7 @@
 // interval grows, so following a huge run never takes over the GUI thread. Zoom with the wheel (Shift: y) or a rubber band, pan with the
 // middle button or Ctrl+drag (or the arrow keys), reset with a double-click or Home; a
 // zoomed view stays put while data arrives, a reset one follows the run.
+#include "ChartKind.h"
 #include "metrics/ChunkedColumn.h"
 #include "metrics/Ema.h"
 #include "metrics/RunSeries.h"
@@ -32,12 +33,6 @@ namespace corral {
 class CurveLayer;
 class RunColors;
 class SeriesStore;
-
-enum class ChartKind { Loss, Perplexity, TokensPerSecond, LearningRate, GradNorm };
-QList<Metric> chartMetrics(ChartKind kind);  // Loss: train and val; the others one metric
-QString chartTitle(ChartKind kind);
-QString metricLabel(Metric metric);
-QString xAxisTitle(XAxis axis);
 
 struct ChartRun {
     QString id;    // the run folder: the SeriesStore key
@@ -129,6 +124,9 @@ private:
     void updateLayer();
     QPair<double, double> dataXExtent() const;
     void applyRanges(QPair<double, double> x, QPair<double, double> y);
+    void addMarkerSeries();
+    int assignMarkerRows();  // returns the rows in use
+    static double markerBand(int rows);  // their height, as a fraction of the plot
     void placeMarkers();
     QPointF valueAt(const QPoint &viewPos) const;
     void onAxisRangeChanged(bool xAxis, double min, double max);

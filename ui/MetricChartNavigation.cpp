@@ -1,5 +1,6 @@
-// MetricChart's mouse and keyboard: wheel zoom, pan, reset, and the hover tooltip with the
-// exact stored values under the cursor. (The drawing is in MetricChart.cpp.)
+// MetricChart's navigation: the view's range (zoom, pan, reset, a rubber band's result),
+// the mouse and keyboard that move it, and the hover tooltip with the exact stored values
+// under the cursor. (Building and drawing the chart is in MetricChart.cpp.)
 #include "MetricChart.h"
 
 #include "RunColors.h"
@@ -58,6 +59,62 @@ qsizetype nearestIndex(const SeriesRef &ref, double x)
 }
 
 }  // namespace
+
+void MetricChart::onAxisRangeChanged(bool xAxis, double min, double max)
+{
+    if (m_settingAxes)
+        return;
+    // A rubber band or the chart's own zoom moved an axis: the view stops following.
+    if (xAxis) {
+        m_manualX = true;
+        m_xView = {min, max};
+    } else {
+        m_manualY = true;
+        m_yView = {min, max};
+    }
+    scheduleRefresh();
+    emit viewChanged();
+}
+
+void MetricChart::resetView()
+{
+    m_manualX = m_manualY = false;
+    refreshNow();
+    emit viewChanged();
+}
+
+void MetricChart::setXRange(double x0, double x1)
+{
+    if (!(x1 > x0))
+        return;
+    m_manualX = true;
+    m_xView = {x0, x1};
+    refreshNow();
+    emit viewChanged();
+}
+
+void MetricChart::zoomX(double factor, double anchorX)
+{
+    const auto [x0, x1] = m_xView;
+    setXRange(anchorX + (x0 - anchorX) * factor, anchorX + (x1 - anchorX) * factor);
+}
+
+void MetricChart::panX(double fraction)
+{
+    const auto [x0, x1] = m_xView;
+    const double dx = (x1 - x0) * fraction;
+    setXRange(x0 + dx, x1 + dx);
+}
+
+QPair<double, double> MetricChart::xRange() const
+{
+    return m_xView;
+}
+
+QPair<double, double> MetricChart::yRange() const
+{
+    return m_yView;
+}
 
 QPointF MetricChart::valueAt(const QPoint &viewPos) const
 {
