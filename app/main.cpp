@@ -1,5 +1,6 @@
 // corral: the desktop app, and `corral run` for the same job from a terminal.
 //   corral                                   open the GUI with the demo config as a new run
+//   corral open RUN_DIR...                   open the GUI following these run folders, curves overlaid
 //   corral run CONFIG [--profile local] [--headless] [--output RUN_DIR] [--set section.key=value]...
 // Without a display, `corral run` falls back to headless. Exit codes: 0 done, 1 run failed, 2 bad usage or config.
 #include "MainWindow.h"
@@ -21,10 +22,13 @@ namespace {
 
 constexpr const char *kUsage =
     "usage: corral                      open the app\n"
+    "       corral open RUN_DIR...      open the app following these run folders, their curves overlaid\n"
     "       corral run CONFIG [--profile local] [--headless] [--output RUN_DIR] [--set section.key=value]...\n";
 
 struct Options {
     bool run = false;
+    bool open = false;
+    QStringList runDirs;
     QString config;
     QString profile = QStringLiteral("local");
     bool headless = false;
@@ -57,6 +61,9 @@ int main(int argc, char **argv)
     if (!args.isEmpty() && args[0] == QLatin1StringView("run")) {
         opt.run = true;
         i = 1;
+    } else if (!args.isEmpty() && args[0] == QLatin1StringView("open")) {
+        opt.open = true;
+        i = 1;
     }
     for (; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -84,12 +91,18 @@ int main(int argc, char **argv)
             opt.overrides.push_back(v.toStdString());
         } else if (opt.run && opt.config.isEmpty() && !a.startsWith(QLatin1Char('-'))) {
             opt.config = a;
+        } else if (opt.open && !a.startsWith(QLatin1Char('-'))) {
+            opt.runDirs << a;
         } else {
             return usageError(QStringLiteral("unknown argument '%1'").arg(a));
         }
     }
     if (opt.run && opt.config.isEmpty())
         return usageError(QStringLiteral("run needs a config file"));
+    if (opt.open && opt.runDirs.isEmpty())
+        return usageError(QStringLiteral("open needs at least one run folder"));
+    if (opt.open && !haveDisplay())
+        return usageError(QStringLiteral("open needs a display"));
     if (opt.profile != QLatin1StringView("local"))
         return usageError(QStringLiteral("unknown profile '%1'; available: local").arg(opt.profile));
 
@@ -98,6 +111,21 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Corral"));
     QCoreApplication::setApplicationName(QStringLiteral("corral"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CORRAL_VERSION));
+
+    if (opt.open) {
+        corral::MainWindow window(corral::locateTrainer());
+        QStringList ids;
+        for (const QString &dir : std::as_const(opt.runDirs)) {
+            const QString id = window.openRunFolder(dir);
+            if (id.isEmpty())
+                QTextStream(stderr) << "corral: not a run folder (no metrics.jsonl or events.jsonl): " << dir << "\n";
+            else
+                ids << id;
+        }
+        window.showCurvesOf(ids);
+        window.show();
+        return app->exec();
+    }
 
     // The config: the one named, or the demo preset for a plain `corral`.
     QString configPath = opt.config;

@@ -1,8 +1,9 @@
 #include "MainWindow.h"
 
 #include "ConfigForm.h"
-#include "LossChart.h"
+#include "CurvesPanel.h"
 #include "config/ConfigLoader.h"
+#include "runs/FollowedRun.h"
 #include "runs/LocalRun.h"
 #include "runs/Paths.h"
 
@@ -53,15 +54,16 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     colors->setSourceModel(&m_runs);
     m_table->setModel(colors);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    // Several runs can be selected: their curves overlay; the config shows the current one.
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
 
     m_form = new ConfigForm(this);
-    m_chart = new LossChart(this);
+    m_curves = new CurvesPanel(m_series, this);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_form, tr("Config"));
-    m_tabs->addTab(m_chart, tr("Curves"));
+    m_tabs->addTab(m_curves, tr("Curves"));
 
     auto *splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -74,6 +76,9 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     toolbar->setObjectName(QStringLiteral("runsToolbar"));
     m_newAction = toolbar->addAction(tr("New run…"), this, &MainWindow::newRunFromPreset);
     m_newAction->setShortcut(QKeySequence::New);
+    m_openAction = toolbar->addAction(tr("Open run…"), this, &MainWindow::openRunFolderDialog);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setToolTip(tr("Follow an existing run folder (metrics.jsonl, events.jsonl)"));
     m_startAction = toolbar->addAction(tr("Start"), this, [this]() { startSelected(); });
     m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     m_stopAction = toolbar->addAction(tr("Stop"), this, &MainWindow::stopSelected);
@@ -91,6 +96,7 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
                     showRun(m_runs.runAt(current.row()).id);
                 updateActions();
             });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateCurves);
     connect(m_form, &ConfigForm::configChanged, this, [this]() {
         const QString id = selectedId();
         if (!id.isEmpty() && m_runs.runAt(m_runs.rowOf(id)).state == RunState::Draft)
@@ -140,6 +146,96 @@ QString MainWindow::selectedId() const
     return current.isValid() ? m_runs.runAt(current.row()).id : QString();
 }
 
+QStringList MainWindow::selectedIds() const
+{
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        rows << index.row();
+    std::sort(rows.begin(), rows.end());  // list order, not click order: a stable legend
+    QStringList ids;
+    for (const int row : rows)
+        ids << m_runs.runAt(row).id;
+    return ids;
+}
+
+void MainWindow::updateCurves()
+{
+    QList<ChartRun> runs;
+    for (const QString &id : selectedIds())
+        runs.append({id, m_runs.runAt(m_runs.rowOf(id)).name});
+    m_curves->setRuns(runs);
+}
+
+void MainWindow::showCurvesOf(const QStringList &ids)
+{
+    QItemSelection selection;
+    for (const QString &id : ids) {
+        const int row = m_runs.rowOf(id);
+        if (row >= 0)
+            selection.select(m_table->model()->index(row, 0),
+                             m_table->model()->index(row, RunListModel::ColumnCount - 1));
+    }
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (!ids.isEmpty() && m_runs.rowOf(ids.first()) >= 0)
+        m_table->selectionModel()->setCurrentIndex(m_table->model()->index(m_runs.rowOf(ids.first()), 0),
+                                                   QItemSelectionModel::NoUpdate);
+    m_tabs->setCurrentWidget(m_curves);
+}
+
+QString MainWindow::openRunFolder(const QString &dir)
+{
+    const QString id = QDir(dir).absolutePath();
+    if (m_runs.rowOf(id) >= 0)
+        return id;
+    const QDir runDir(id);
+    if (!runDir.exists(QStringLiteral("metrics.jsonl")) && !runDir.exists(QStringLiteral("events.jsonl"))) {
+        statusBar()->showMessage(tr("Not a run folder (no metrics.jsonl or events.jsonl): %1").arg(id));
+        return {};
+    }
+    RunEntry entry;
+    entry.id = id;
+    entry.name = QFileInfo(id).fileName();
+    entry.state = RunState::Running;
+    entry.started = QFileInfo(runDir.filePath(QStringLiteral("config.yaml"))).lastModified();
+    const ConfigReport report = loadConfigFile(runDir.filePath(QStringLiteral("config.yaml")).toStdString());
+    if (report.ok()) {
+        m_configs.insert(id, report.config);
+        entry.maxSteps = report.config.train.max_steps;
+    }
+    m_runs.addRun(entry);
+
+    auto *followed = new FollowedRun(id, this);
+    m_followed.insert(id, followed);
+    connect(followed, &FollowedRun::metricsArrived, this,
+            [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
+    connect(followed, &FollowedRun::eventsArrived, this,
+            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
+    connect(followed, &FollowedRun::progressChanged, this, [this, id, followed]() {
+        const int row = m_runs.rowOf(id);
+        if (row < 0 || m_active.contains(id))
+            return;
+        RunEntry e = m_runs.runAt(row);
+        e.step = followed->progress().step;
+        e.maxSteps = std::max(e.maxSteps, followed->progress().maxSteps);
+        e.bestValLoss = followed->progress().bestValLoss;
+        e.state = followed->state();
+        m_runs.updateRun(e);
+        updateActions();
+    });
+    followed->start();
+    return id;
+}
+
+void MainWindow::openRunFolderDialog()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"), runsRoot());
+    if (dir.isEmpty())
+        return;
+    const QString id = openRunFolder(dir);
+    if (!id.isEmpty())
+        showCurvesOf({id});
+}
+
 void MainWindow::showRun(const QString &id)
 {
     const int row = m_runs.rowOf(id);
@@ -147,8 +243,6 @@ void MainWindow::showRun(const QString &id)
         return;
     m_form->setConfig(m_configs.value(id));
     m_form->setEditable(m_runs.runAt(row).state == RunState::Draft);
-    m_chart->clear();
-    m_chart->appendRecords(m_history.value(id));
 }
 
 void MainWindow::updateActions()
@@ -197,9 +291,16 @@ void MainWindow::stopSelected()
 bool MainWindow::launch(const QString &id, bool resume)
 {
     const int row = m_runs.rowOf(id);
+    // The run's own watcher reads its files again from the start: drop what was shown, and
+    // stop following a folder that was only opened.
+    if (FollowedRun *followed = m_followed.take(id))
+        followed->deleteLater();
+    m_series.resetRun(id);
     auto *run = new LocalRun(m_configs.value(id), id, m_trainerPath, this);
     connect(run, &LocalRun::metricsArrived, this,
             [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
+    connect(run, &LocalRun::eventsArrived, this,
+            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
     connect(run, &LocalRun::progressChanged, this, [this, id, run]() {
         RunEntry entry = m_runs.runAt(m_runs.rowOf(id));
         entry.step = run->progress().step;
@@ -220,7 +321,7 @@ bool MainWindow::launch(const QString &id, bool resume)
         entry.started = QDateTime::currentDateTime();
     m_runs.updateRun(entry);
     m_form->setEditable(false);
-    m_tabs->setCurrentWidget(m_chart);
+    m_tabs->setCurrentWidget(m_curves);
     statusBar()->showMessage(tr("Started %1 in %2").arg(entry.name, id), 5000);
     updateActions();
     return true;
@@ -228,15 +329,7 @@ bool MainWindow::launch(const QString &id, bool resume)
 
 void MainWindow::onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted)
 {
-    auto &history = m_history[id];
-    if (restarted)
-        history.clear();
-    history += records;
-    if (selectedId() == id) {
-        if (restarted)
-            m_chart->clear();
-        m_chart->appendRecords(records);
-    }
+    m_series.appendMetrics(id, records, restarted);  // the curves panel hears of it and redraws, coalesced
 }
 
 void MainWindow::onFinished(const QString &id, bool ok, const QString &message)

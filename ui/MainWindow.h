@@ -1,8 +1,10 @@
 #pragma once
 // The main window only builds the layout and wires signals: the run list on the left,
-// the selected run's config and live curves on the right, Start/Stop in the toolbar.
+// the current run's config and the selected runs' curves (overlaid) on the right,
+// New/Open/Start/Stop/Resume in the toolbar.
 #include "config/RunConfig.h"
 #include "metrics/MetricRecord.h"
+#include "metrics/SeriesStore.h"
 #include "runs/RunListModel.h"
 
 #include <QHash>
@@ -16,8 +18,9 @@ class QTabWidget;
 namespace corral {
 
 class ConfigForm;
+class CurvesPanel;
+class FollowedRun;
 class LocalRun;
-class LossChart;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -33,16 +36,25 @@ public:
     bool resumeSelected();
     // Asks the selected running run to stop at its next step boundary, with a checkpoint.
     void stopSelected();
+    // Adds an existing run folder to the list and follows its files live; returns its id,
+    // or an empty string (with the reason in the status bar) when it holds no run.
+    QString openRunFolder(const QString &dir);
+    // Selects these runs in the list (their curves overlay) and shows the Curves tab.
+    void showCurvesOf(const QStringList &ids);
 
-    LossChart *lossChart() const { return m_chart; }
+    CurvesPanel *curves() const { return m_curves; }
     RunListModel *runModel() { return &m_runs; }
+    const SeriesStore &series() const { return m_series; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     QString selectedId() const;
+    QStringList selectedIds() const;
     void showRun(const QString &id);
+    void updateCurves();
+    void openRunFolderDialog();
     void updateActions();
     void onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted);
     void onFinished(const QString &id, bool ok, const QString &message);
@@ -52,14 +64,16 @@ private:
     QString m_trainerPath;
     RunListModel m_runs;
     QHash<QString, RunConfig> m_configs;
-    QHash<QString, QVector<MetricRecord>> m_history;
+    SeriesStore m_series;
     QHash<QString, LocalRun *> m_active;
+    QHash<QString, FollowedRun *> m_followed;
     QTableView *m_table = nullptr;
     QTabWidget *m_tabs = nullptr;
     ConfigForm *m_form = nullptr;
-    LossChart *m_chart = nullptr;
+    CurvesPanel *m_curves = nullptr;
     QLabel *m_connection = nullptr;
     QAction *m_newAction = nullptr;
+    QAction *m_openAction = nullptr;
     QAction *m_startAction = nullptr;
     QAction *m_stopAction = nullptr;
     QAction *m_resumeAction = nullptr;

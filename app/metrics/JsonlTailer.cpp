@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <cstring>
+
 #include <sys/stat.h>
 
 namespace corral {
@@ -15,19 +17,35 @@ constexpr qint64 kChunkBytes = 1 << 20;
 
 JsonlTailer::JsonlTailer(QString path) : m_path(std::move(path)) {}
 
-JsonlBatch JsonlTailer::poll()
+QString JsonlTailer::fileName() const
 {
-    JsonlBatch batch;
+    return QFileInfo(m_path).fileName();
+}
+
+bool JsonlTailer::isBlank(QByteArrayView line)
+{
+    for (const char c : line) {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v' && c != '\f')
+            return false;
+    }
+    return true;
+}
+
+bool JsonlTailer::readLines(const LineHandler &onLine, qint64 maxBytes, bool *more)
+{
+    if (more)
+        *more = false;
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly))
-        return batch;  // not there yet: the trainer creates it when it starts
+        return false;  // not there yet: the trainer creates it when it starts
 
+    bool restarted = false;
     struct stat st {};
     const bool haveStat = ::fstat(file.handle(), &st) == 0;
     const quint64 inode = haveStat ? static_cast<quint64>(st.st_ino) : 0;
     const qint64 size = file.size();
     if (m_seen && ((haveStat && inode != m_inode) || size < m_offset)) {
-        batch.restarted = true;
+        restarted = true;
         m_offset = 0;
         m_line = 0;
         m_pending.clear();
@@ -36,43 +54,59 @@ JsonlBatch JsonlTailer::poll()
     m_inode = inode;
 
     if (!file.seek(m_offset))
-        return batch;
-    while (true) {
-        const QByteArray chunk = file.read(kChunkBytes);
-        if (chunk.isEmpty())
+        return restarted;
+    if (m_buffer.size() != kChunkBytes)
+        m_buffer.resize(kChunkBytes);
+    qint64 readBytes = 0;
+    while (maxBytes < 0 || readBytes < maxBytes) {
+        const qint64 n = file.read(m_buffer.data(), kChunkBytes);
+        if (n <= 0)
             break;
-        m_offset += chunk.size();
-        qsizetype start = 0;
-        while (true) {
-            const qsizetype newline = chunk.indexOf('\n', start);
-            if (newline < 0) {
-                m_pending += chunk.mid(start);
+        m_offset += n;
+        readBytes += n;
+        const char *p = m_buffer.constData();
+        const char *const end = p + n;
+        while (p < end) {
+            const auto *newline = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
+            if (!newline) {
+                m_pending.append(p, end - p);
                 break;
             }
-            QByteArray line = m_pending + chunk.mid(start, newline - start);
-            m_pending.clear();
-            start = newline + 1;
-            parseLine(line, batch);
+            ++m_line;
+            if (m_pending.isEmpty()) {
+                onLine(QByteArrayView(p, newline - p), m_line);
+            } else {
+                m_pending.append(p, newline - p);
+                onLine(m_pending, m_line);
+                m_pending.clear();
+            }
+            p = newline + 1;
         }
     }
-    return batch;
+    if (more)
+        *more = m_offset < file.size();
+    return restarted;
 }
 
-void JsonlTailer::parseLine(const QByteArray &line, JsonlBatch &batch)
+JsonlBatch JsonlTailer::poll()
 {
-    ++m_line;
-    if (line.trimmed().isEmpty())
-        return;
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        ++batch.malformedLines;
-        const QString why = error.error != QJsonParseError::NoError ? error.errorString()
-                                                                     : QStringLiteral("not a JSON object");
-        batch.problems << QStringLiteral("%1:%2: %3").arg(QFileInfo(m_path).fileName()).arg(m_line).arg(why);
-        return;
-    }
-    batch.objects.push_back(doc.object());
+    JsonlBatch batch;
+    const QString name = fileName();
+    batch.restarted = readLines([&](QByteArrayView line, qint64 lineNumber) {
+        if (isBlank(line))
+            return;
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &error);
+        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+            ++batch.malformedLines;
+            const QString why = error.error != QJsonParseError::NoError ? error.errorString()
+                                                                         : QStringLiteral("not a JSON object");
+            batch.problems << QStringLiteral("%1:%2: %3").arg(name).arg(lineNumber).arg(why);
+            return;
+        }
+        batch.objects.push_back(doc.object());
+    });
+    return batch;
 }
 
 }  // namespace corral

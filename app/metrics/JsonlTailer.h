@@ -5,10 +5,13 @@
 // the start and the batch says so, so the caller can drop what it had instead of duplicating;
 // a line that is not a JSON object is counted and reported with file:line, never fatal.
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
 #include <QVector>
+
+#include <functional>
 
 namespace corral {
 
@@ -21,24 +24,34 @@ struct JsonlBatch {
 
 class JsonlTailer {
 public:
+    // A complete line without its newline, and its 1-based number in the file.
+    using LineHandler = std::function<void(QByteArrayView line, qint64 lineNumber)>;
+
     explicit JsonlTailer(QString path);
 
     // Reads whatever was appended since the last call. A missing file yields an empty batch.
     JsonlBatch poll();
 
+    // The line level under poll(): hands each new complete line to `onLine`, reading about
+    // `maxBytes` at most (-1: to the end). Returns whether the file restarted (see above);
+    // `more` says whether it stopped early with bytes left to read.
+    bool readLines(const LineHandler &onLine, qint64 maxBytes = -1, bool *more = nullptr);
+
     const QString &path() const { return m_path; }
+    QString fileName() const;
     qint64 offset() const { return m_offset; }  // bytes consumed, complete lines only
     qint64 linesRead() const { return m_line; }
 
-private:
-    void parseLine(const QByteArray &line, JsonlBatch &batch);
+    static bool isBlank(QByteArrayView line);
 
+private:
     QString m_path;
     qint64 m_offset = 0;  // bytes read from the file (including the pending partial line)
     qint64 m_line = 0;
     quint64 m_inode = 0;
     bool m_seen = false;
     QByteArray m_pending;  // a partial last line
+    QByteArray m_buffer;   // reused read buffer
 };
 
 }  // namespace corral

@@ -20,13 +20,11 @@ std::optional<MetricRecord> MetricRecord::fromJson(const QJsonObject &o)
     const QJsonValue step = o.value(QLatin1StringView("step"));
     if (!kind.isString() || !step.isDouble())
         return std::nullopt;
-    const double stepValue = step.toDouble();
-    if (stepValue < 0 || stepValue != std::floor(stepValue))
-        return std::nullopt;
     MetricRecord r;
+    if (!stepFromNumber(step.toDouble(), &r.step))
+        return std::nullopt;
     const QString k = kind.toString();
     r.kind = k == QLatin1StringView("train") ? Kind::Train : k == QLatin1StringView("val") ? Kind::Val : Kind::Other;
-    r.step = static_cast<qint64>(stepValue);
     r.epoch = number(o, QLatin1StringView("epoch"));
     r.tokens = number(o, QLatin1StringView("tokens"));
     r.loss = number(o, QLatin1StringView("loss"));
@@ -37,6 +35,15 @@ std::optional<MetricRecord> MetricRecord::fromJson(const QJsonObject &o)
     r.time = number(o, QLatin1StringView("time"));
     r.elapsedSeconds = number(o, QLatin1StringView("elapsed_s"));
     return r;
+}
+
+bool MetricRecord::stepFromNumber(double value, qint64 *step)
+{
+    constexpr double kLargestExact = 9007199254740992.0;  // 2^53
+    if (!(value >= 0 && value <= kLargestExact) || value != std::floor(value))
+        return false;
+    *step = static_cast<qint64>(value);
+    return true;
 }
 
 }  // namespace corral

@@ -28,6 +28,9 @@ struct MetricRecord {
 
     // nullopt when the object is not a metric record (no "kind" or no integer "step").
     static std::optional<MetricRecord> fromJson(const QJsonObject &object);
+    // The rule for "step", shared by every parser: a whole number from 0 to 2^53 (the
+    // integers a double holds exactly; larger ones would not convert to qint64 safely).
+    static bool stepFromNumber(double value, qint64 *step);
 };
 
 }  // namespace corral

@@ -1,11 +1,18 @@
 #include "metrics/RunWatcher.h"
 
 #include "metrics/JsonlTailer.h"
+#include "metrics/MetricTailer.h"
 
 #include <QDir>
 #include <QTimer>
 
 namespace corral {
+
+namespace {
+// A long file arrives in batches of about this many bytes (some 25,000 records), so the
+// receiving thread takes it in slices and memory per signal stays bounded.
+constexpr qint64 kBatchBytes = 4 << 20;
+}  // namespace
 
 // The worker: owns the tailers and the timer, all on the watcher's thread.
 class RunDirectoryPoller : public QObject {
@@ -34,19 +41,18 @@ public:
 
     void poll()
     {
-        JsonlBatch metrics = m_metrics.poll();
-        QVector<MetricRecord> records;
-        records.reserve(metrics.objects.size());
-        for (const QJsonObject &object : metrics.objects) {
-            if (auto record = MetricRecord::fromJson(object))
-                records.push_back(*record);
+        QStringList problems;
+        bool more = true;
+        while (more) {
+            MetricBatch metrics = m_metrics.poll(kBatchBytes, &more);
+            if (!metrics.records.isEmpty() || metrics.restarted)
+                emit metricsArrived(metrics.records, metrics.restarted);
+            problems += metrics.problems;
         }
-        if (!records.isEmpty() || metrics.restarted)
-            emit metricsArrived(records, metrics.restarted);
         JsonlBatch events = m_events.poll();
         if (!events.objects.isEmpty())
             emit eventsArrived(events.objects);
-        const QStringList problems = metrics.problems + events.problems;
+        problems += events.problems;
         if (!problems.isEmpty())
             emit problemsFound(problems);
     }
@@ -58,7 +64,7 @@ signals:
     void drained();
 
 private:
-    JsonlTailer m_metrics;
+    MetricTailer m_metrics;
     JsonlTailer m_events;
     int m_intervalMs;
     QTimer *m_timer = nullptr;

@@ -30,11 +30,17 @@ QString resourcesDir()
     return QStringLiteral(CORRAL_SOURCE_RESOURCES);
 }
 
+QString runsRoot()
+{
+    const QString root = qEnvironmentVariable("CORRAL_RUNS_DIR");
+    if (!root.isEmpty())
+        return root;
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("runs"));
+}
+
 QString newRunDirectory(const QString &name)
 {
-    QString root = qEnvironmentVariable("CORRAL_RUNS_DIR");
-    if (root.isEmpty())
-        root = QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("runs"));
+    const QString root = runsRoot();
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     QString base = QDir(root).filePath(QStringLiteral("%1-%2").arg(name.isEmpty() ? QStringLiteral("run") : name, stamp));
     QString dir = base;

@@ -10,6 +10,9 @@ QString locateTrainer();
 // $CORRAL_RESOURCES, else <prefix>/share/corral beside an installed binary, else the source tree's resources/.
 QString resourcesDir();
 
+// $CORRAL_RUNS_DIR, else <the user's data folder>/runs: where new runs go.
+QString runsRoot();
+
 // A new run folder under $CORRAL_RUNS_DIR or the user's data folder: <root>/<name>-<yyyyMMdd-HHmmss>.
 QString newRunDirectory(const QString &name);
 
