@@ -97,6 +97,15 @@ TEST(LlamaConfig, ReadsLlama32ConfigJsonAndCountsItsParameters)
     EXPECT_EQ(again.value().rope_scaling.factor, 32.0);
 }
 
+TEST(LlamaConfig, PresetsHaveThePublishedParameterCounts)
+{
+    EXPECT_EQ(LlamaConfig::preset("llama-3.2-1b").value().parameterCount(), 1235814400);
+    EXPECT_EQ(LlamaConfig::preset("llama-3.2-3b").value().parameterCount(), 3212749824);
+    EXPECT_EQ(LlamaConfig::preset("llama-3.1-8b").value().parameterCount(), 8030261248);
+    EXPECT_EQ(LlamaConfig::preset("tiny-demo").value().vocab_size, 258);
+    EXPECT_FALSE(LlamaConfig::preset("llama-9").ok());
+}
+
 TEST(LlamaConfig, UnsupportedOrBrokenConfigsNameTheField)
 {
     auto j = nlohmann::json::parse(kLlama32_1B);

@@ -62,9 +62,10 @@ std::vector<FieldSpec> buildSchema()
                                                   "gate_proj", "up_proj", "down_proj"};
     return {
         Field(&R::model, "model", &ModelConfig::name, "name", T::Enum,
-              "Built-in model architecture. tiny-demo: a 4-layer LLaMA (hidden 256, 8 heads, 4 KV heads) "
-              "with a byte-level vocabulary, for demos and tests.")
-            .choices({"tiny-demo"}),
+              "Built-in model architecture, used when model.path is empty (random weights). tiny-demo: a 4-layer "
+              "LLaMA (hidden 256, 8 heads, 4 KV heads) with a byte-level vocabulary, for demos and tests; "
+              "llama-3.2-1b, llama-3.2-3b, llama-3.1-8b: the published shapes, for sizing and benchmarks.")
+            .choices({"tiny-demo", "llama-3.2-1b", "llama-3.2-3b", "llama-3.1-8b"}),
         Field(&R::model, "model", &ModelConfig::path, "path", T::String,
               "Hugging Face model folder: config.json, model.safetensors or sharded model-*-of-*.safetensors with "
               "model.safetensors.index.json, and tokenizer.json. Any LlamaForCausalLM (Llama 3.x 1B/3B/8B). "

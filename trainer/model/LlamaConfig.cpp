@@ -18,6 +18,49 @@ LlamaConfig LlamaConfig::tinyDemo()
     return LlamaConfig{};
 }
 
+namespace {
+
+LlamaConfig llama3(int64_t hidden, int64_t intermediate, int64_t layers, int64_t heads, bool tied, double ropeFactor)
+{
+    LlamaConfig c;
+    c.vocab_size = 128256;
+    c.hidden_size = hidden;
+    c.intermediate_size = intermediate;
+    c.num_layers = layers;
+    c.num_heads = heads;
+    c.num_kv_heads = 8;
+    c.head_dim = hidden / heads;
+    c.rms_norm_eps = 1e-5;
+    c.rope_theta = 500000.0;
+    c.rope_scaling = {"llama3", ropeFactor, 1.0, 4.0, 8192};
+    c.max_position_embeddings = 131072;
+    c.tie_word_embeddings = tied;
+    c.bos_token_id = 128000;
+    c.eos_token_ids = {128001};
+    c.torch_dtype = "bfloat16";
+    return c;
+}
+
+}  // namespace
+
+std::vector<std::string> LlamaConfig::presetNames()
+{
+    return {"tiny-demo", "llama-3.2-1b", "llama-3.2-3b", "llama-3.1-8b"};
+}
+
+Result<LlamaConfig> LlamaConfig::preset(const std::string &name)
+{
+    if (name == "tiny-demo")
+        return tinyDemo();
+    if (name == "llama-3.2-1b")
+        return llama3(2048, 8192, 16, 32, true, 32.0);
+    if (name == "llama-3.2-3b")
+        return llama3(3072, 8192, 28, 24, true, 32.0);
+    if (name == "llama-3.1-8b")
+        return llama3(4096, 14336, 32, 32, false, 8.0);
+    return makeError(ErrorCode::InvalidArgument, "unknown architecture '" + name + "'", "model.name");
+}
+
 int64_t LlamaConfig::linearParameterCount() const
 {
     const int64_t attention = hidden_size * (num_heads * headDim()) * 2 + hidden_size * (num_kv_heads * headDim()) * 2;

@@ -39,6 +39,10 @@ struct LlamaConfig {
 
     int64_t headDim() const { return head_dim > 0 ? head_dim : hidden_size / num_heads; }
     static LlamaConfig tinyDemo();
+    // Built-in architectures by model.name: tiny-demo, llama-3.2-1b, llama-3.2-3b, llama-3.1-8b
+    // (the published shapes; weights are random unless model.path gives a checkpoint).
+    static Result<LlamaConfig> preset(const std::string &name);
+    static std::vector<std::string> presetNames();
 
     // Parameter counts: all weights, and the part in the decoder layers' linear projections.
     int64_t parameterCount() const;

@@ -79,7 +79,7 @@ Result<Shards> openShards(const std::string &dir)
 Result<LlamaConfig> modelArchitecture(const ModelConfig &config)
 {
     if (config.path.empty())
-        return LlamaConfig::tinyDemo();
+        return LlamaConfig::preset(config.name);
     return readLlamaConfig((fs::path(config.path) / "config.json").string());
 }
 
