@@ -95,7 +95,7 @@ ConfigEditor::ConfigEditor(QWidget *parent)
     split->setObjectName(QStringLiteral("configEditorSplitter"));
     split->addWidget(m_form);
     split->addWidget(right);
-    split->setSizes({560, 640});
+    split->setSizes({600, 500});
     layout->addWidget(split, 1);
 
     m_estimateTimer.setSingleShot(true);

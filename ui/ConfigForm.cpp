@@ -67,6 +67,7 @@ ConfigForm::ConfigForm(QWidget *parent) : QWidget(parent)
         group->setObjectName(QStringLiteral("section:") + q(section));
         auto *form = new QFormLayout(group);
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow windows: the label goes above
         sections->addWidget(group);
         for (const auto &spec : configSchema()) {
             if (spec.section == section)

@@ -6,6 +6,7 @@
 #include "runs/FollowedRun.h"
 #include "runs/LocalRun.h"
 #include "runs/Paths.h"
+#include "slurm/ClusterProfile.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -60,6 +61,7 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     m_table->verticalHeader()->hide();
 
     m_form = new ConfigEditor(this);
+    m_form->setProfile(ClusterProfile::local());  // runs start on the local profile
     m_curves = new CurvesPanel(m_series, this);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_form, tr("Config"));

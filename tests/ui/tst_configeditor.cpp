@@ -399,6 +399,8 @@ private slots:
         QVERIFY(diffConfigs(editor->config(), demo.config).empty());
         QVERIFY(editor->isValid());
         QVERIFY(field<QSpinBox>(*editor, "lora.rank")->isEnabled());
+        QVERIFY(!editor->estimate()->target().gpu);  // the window's runs go to the local profile
+        QCOMPARE(editor->estimate()->verdict(), EstimatePanel::Verdict::Unknown);
     }
 };
 
