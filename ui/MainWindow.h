@@ -17,7 +17,7 @@ class QTabWidget;
 
 namespace corral {
 
-class ConfigForm;
+class ConfigEditor;
 class CurvesPanel;
 class FollowedRun;
 class LocalRun;
@@ -69,7 +69,7 @@ private:
     QHash<QString, FollowedRun *> m_followed;
     QTableView *m_table = nullptr;
     QTabWidget *m_tabs = nullptr;
-    ConfigForm *m_form = nullptr;
+    ConfigEditor *m_form = nullptr;
     CurvesPanel *m_curves = nullptr;
     QLabel *m_connection = nullptr;
     QAction *m_newAction = nullptr;
