@@ -196,7 +196,7 @@ QString MainWindow::openRunFolder(const QString &dir)
     entry.id = id;
     entry.name = QFileInfo(id).fileName();
     entry.state = RunState::Running;
-    entry.started = QFileInfo(runDir.filePath(QStringLiteral("config.yaml"))).lastModified();
+    entry.submitted = QFileInfo(runDir.filePath(QStringLiteral("config.yaml"))).lastModified();
     const ConfigReport report = loadConfigFile(runDir.filePath(QStringLiteral("config.yaml")).toStdString());
     if (report.ok()) {
         m_configs.insert(id, report.config);
@@ -318,7 +318,7 @@ bool MainWindow::launch(const QString &id, bool resume)
     RunEntry entry = m_runs.runAt(row);
     entry.state = RunState::Running;
     if (!resume)
-        entry.started = QDateTime::currentDateTime();
+        entry.submitted = QDateTime::currentDateTime();
     m_runs.updateRun(entry);
     m_form->setEditable(false);
     m_tabs->setCurrentWidget(m_curves);

@@ -32,7 +32,7 @@ private slots:
         b.bestValLoss = 3.25;
         model.updateRun(b);
         QCOMPARE(changed.size(), 1);
-        QCOMPARE(model.index(1, RunListModel::State).data().toString(), QStringLiteral("running"));
+        QCOMPARE(model.index(1, RunListModel::State).data().toString(), QStringLiteral("RUNNING"));
         QCOMPARE(model.index(1, RunListModel::Progress).data().toString(), QStringLiteral("12/60"));
         QCOMPARE(model.index(1, RunListModel::BestValLoss).data().toString(), QStringLiteral("3.2500"));
         QCOMPARE(model.index(0, RunListModel::BestValLoss).data().toString(), QString());
