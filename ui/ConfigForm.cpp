@@ -134,6 +134,15 @@ void ConfigForm::setProblem(Row &row, const QString &problem)
 {
     row.problem = problem;
     row.message->setText(problem);
+    if (!m_loading)
+        announceValidity();
+}
+
+void ConfigForm::announceValidity()
+{
+    const bool valid = isValid();
+    if (valid != std::exchange(m_wasValid, valid))
+        emit validityChanged(valid);
 }
 
 void ConfigForm::setConfig(const RunConfig &config)
@@ -154,6 +163,7 @@ void ConfigForm::refreshWholeConfigProblems()
     for (const auto &problem : validateConfig(m_config))
         lines << QString::fromStdString(problem.toString());
     m_summary->setText(lines.join(QLatin1Char('\n')));
+    announceValidity();
 }
 
 bool ConfigForm::isValid() const

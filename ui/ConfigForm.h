@@ -29,6 +29,9 @@ public:
 
 signals:
     void configChanged();
+    // After every edit or load that changed whether the config is valid (an invalid field
+    // value never reaches the config, so configChanged alone cannot tell).
+    void validityChanged(bool valid);
 
 private:
     struct Row {
@@ -41,12 +44,14 @@ private:
     void addRow(const FieldSpec &spec);
     void setProblem(Row &row, const QString &problem);
     void refreshWholeConfigProblems();
+    void announceValidity();
 
     RunConfig m_config;
     QFormLayout *m_layout = nullptr;
     QLabel *m_summary = nullptr;
     std::vector<Row> m_rows;
     bool m_loading = false;
+    bool m_wasValid = true;
 };
 
 }  // namespace corral
