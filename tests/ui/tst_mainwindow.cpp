@@ -5,6 +5,8 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,6 +17,14 @@ using namespace corral;
 class TestMainWindow : public QObject {
     Q_OBJECT
 private slots:
+    void initTestCase()
+    {
+        // Settings (window geometry, last run) go to a throwaway location, never the user's.
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+    }
+
     void startedRunFillsTheChartAndFinishes()
     {
         QTemporaryDir runs;
@@ -129,6 +139,10 @@ private slots:
         QTRY_COMPARE(window.curves()->chart()->storedPointCount(Metric::TrainLoss),
                      static_cast<qsizetype>(window.runModel()->runAt(0).step));
     }
+
+private:
+    QTemporaryDir m_settings;
+
 };
 
 QTEST_MAIN(TestMainWindow)
