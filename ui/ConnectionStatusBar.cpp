@@ -70,6 +70,18 @@ void ConnectionStatusBar::setState(const QString &profile, ConnectionState state
                                                            : tr("%1\nClick to connect again.").arg(message));
 }
 
+void ConnectionStatusBar::setProfiles(const QStringList &names)
+{
+    for (const QString &name : m_entries.keys())
+        if (name != QLatin1StringView("local") && !names.contains(name)) {
+            delete m_entries.take(name);
+            m_states.remove(name);
+        }
+    for (const QString &name : names)
+        if (!m_entries.contains(name))
+            setState(name, ConnectionState::Disconnected, tr("Not connected yet."));
+}
+
 QString ConnectionStatusBar::text(const QString &profile) const
 {
     const QToolButton *button = m_entries.value(profile);

@@ -19,6 +19,8 @@ public:
 
     void setLocal(bool ready, const QString &detail);
     void setState(const QString &profile, ConnectionState state, const QString &message);
+    // Lists exactly these cluster profiles (new ones "not connected", gone ones removed).
+    void setProfiles(const QStringList &names);
     QString text(const QString &profile) const;  // what the entry says, "" when not shown
     QStringList profiles() const { return m_entries.keys(); }
 

@@ -9,6 +9,7 @@
 #include "RunTableView.h"
 #include "SubmitDialog.h"
 #include "config/ConfigLoader.h"
+#include "profiles/ProfileStore.h"
 #include "runs/ClusterRuns.h"
 #include "runs/Paths.h"
 #include "slurm/ClusterSession.h"
@@ -99,6 +100,7 @@ void MainWindow::build()
     m_connections = new ConnectionStatusBar(this);
     statusBar()->addPermanentWidget(m_connections);
     m_connections->setLocal(!c.services().trainerPath.isEmpty(), c.services().trainerPath);
+    syncProfiles();
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         showRun(current.isValid() ? m_controller->model().runAt(current.row()).id : QString());
@@ -383,8 +385,19 @@ ProfilesDialog *MainWindow::showProfiles()
         return nullptr;
     auto *dialog = new ProfilesDialog(*store, m_prompter, m_controller->services().secrets, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ProfilesDialog::profilesChanged, this, &MainWindow::syncProfiles);
     dialog->open();
     return dialog;
+}
+
+void MainWindow::syncProfiles()
+{
+    QStringList names;
+    if (ProfileStore *store = m_controller->services().profiles)
+        for (const ClusterProfile &p : store->profiles())
+            if (!p.isLocal())
+                names << p.name;
+    m_connections->setProfiles(names);
 }
 
 QString MainWindow::openRunFolder(const QString &dir)

@@ -100,6 +100,7 @@ private:
     void openRunFolderDialog();
     void revealRunFolder();
     void showShortcuts();
+    void syncProfiles();  // the status bar lists every cluster profile
     QAction *addAction(const char *name, const QString &text, const QKeySequence &key, const QString &tip);
 
     DialogAuthPrompter *m_prompter = nullptr;

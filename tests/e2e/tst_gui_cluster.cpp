@@ -11,6 +11,7 @@
 #include "SubmitDialog.h"
 #include "config/ConfigLoader.h"
 #include "profiles/ProfileStore.h"
+#include "runs/ClusterRuns.h"
 #include "runs/RunStore.h"
 #include "ConnectionStatusBar.h"
 
@@ -161,6 +162,9 @@ private slots:
     {
         MainWindow window(services());
         window.show();
+        // Every profile has its place in the status bar before any connection is made.
+        QCOMPARE(window.connections()->text(QStringLiteral("sleepy")), QStringLiteral("● sleepy: not connected"));
+        QSignalSpy progress(&window.controller().cluster(), &ClusterRuns::submitProgress);
         const QString draft = window.addDraft(demoConfig(6), QStringLiteral("gui-demo"));
         QStringList uploads;
         const QString id = submitVia(window, QStringLiteral("fixture"), [&](SubmitDialog &dialog) {
@@ -173,6 +177,10 @@ private slots:
         });
         QVERIFY(!id.isEmpty());
         QCOMPARE(uploads.size(), 1);
+        // The upload's progress reached the whole file before sbatch.
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.last().at(2).toLongLong(), QFileInfo(local("corpus.txt")).size());
+        QCOMPARE(progress.last().at(3).toLongLong(), QFileInfo(local("corpus.txt")).size());
         QVERIFY2(uploads.first().contains(QStringLiteral("/data/corpus.txt")), qPrintable(uploads.first()));
         QVERIFY(id.startsWith(QStringLiteral("fixture:") + m_cluster.value("WORK")));
         QCOMPARE(window.runModel()->rowOf(draft), -1);  // the draft became the cluster run
