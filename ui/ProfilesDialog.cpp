@@ -70,6 +70,7 @@ ProfilesDialog::ProfilesDialog(ProfileStore &store, AuthPrompter *prompter, Secr
     m_partitions->setEditTriggers(QAbstractItemView::NoEditTriggers);
     rightLayout->addWidget(m_partitions, 1);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({200, 700});
 
     m_saveStatus = new QLabel(this);
     m_saveStatus->setObjectName(QStringLiteral("saveStatus"));
@@ -243,10 +244,11 @@ void ProfilesDialog::connectToCluster()
             showInfo({});
         } else {
             showInfo(info.value());
-            m_connectStatus->setText(tr("Connected to %1: %n partition(s); GPU types: %2", nullptr,
-                                        static_cast<int>(info.value().partitions.size()))
-                                         .arg(who, info.value().gpuTypes().isEmpty() ? tr("none")
-                                                                                     : info.value().gpuTypes().join(QStringLiteral(", "))));
+            const auto count = info.value().partitions.size();
+            m_connectStatus->setText(tr("Connected to %1: %2; GPU types: %3")
+                                         .arg(who, count == 1 ? tr("1 partition") : tr("%1 partitions").arg(count),
+                                              info.value().gpuTypes().isEmpty() ? tr("none")
+                                                                                : info.value().gpuTypes().join(QStringLiteral(", "))));
         }
         updateButtons();
         emit connectFinished(info.ok());

@@ -157,9 +157,11 @@ void SubmitDialog::replan()
         m_status->setText(m_problem);
     } else {
         m_status->setStyleSheet({});
+        const auto files = m_plan.uploads.size();
         m_status->setText(profile() == QLatin1StringView("local") ? tr("Ready to start on this machine.")
-                                                                  : tr("Ready: %n file(s) to upload.", nullptr,
-                                                                       static_cast<int>(m_plan.uploads.size())));
+                          : files == 0                            ? tr("Ready: nothing to upload.")
+                          : files == 1                            ? tr("Ready: 1 file to upload.")
+                                                                  : tr("Ready: %1 files to upload.").arg(files));
     }
     m_submit->setEnabled(m_problem.isEmpty() && !m_busy);
 }
