@@ -4,6 +4,8 @@
 // loopback port, read JSON-lines and text files.
 #include <nlohmann/json.hpp>
 
+#include <array>
+#include <cstdio>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -101,6 +103,27 @@ inline std::string readText(const std::filesystem::path &path)
 {
     std::ifstream in(path);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A shell command's exit code and its stdout and stderr together (popen).
+struct CommandOutput {
+    int exitCode = -1;
+    std::string text;
+};
+
+inline CommandOutput runCommand(const std::string &command)
+{
+    CommandOutput out;
+    FILE *pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (!pipe)
+        return out;
+    std::array<char, 4096> buffer{};
+    size_t n = 0;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+        out.text.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    out.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
 }
 
 }  // namespace corral::test

@@ -1,4 +1,6 @@
 // corral-train's command line as a user meets it: exit codes and the exact messages.
+#include "../common/TestProcess.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -14,24 +16,11 @@ namespace {
 const std::string kTrainer = std::string(CORRAL_BIN_DIR) + "/corral-train";
 const std::string kDemo = std::string(CORRAL_SOURCE_DIR) + "/resources/presets/tiny-demo.yaml";
 
-struct Output {
-    int exitCode = -1;
-    std::string text;  // stdout and stderr
-};
+using Output = corral::test::CommandOutput;
 
 Output run(const std::string &args)
 {
-    Output out;
-    FILE *pipe = ::popen((kTrainer + " " + args + " 2>&1").c_str(), "r");
-    if (!pipe)
-        return out;
-    std::array<char, 4096> buffer{};
-    size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-        out.text.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    out.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
+    return corral::test::runCommand(kTrainer + " " + args);
 }
 }  // namespace
 

@@ -16,26 +16,13 @@ namespace fs = std::filesystem;
 namespace {
 const std::string kTrainer = std::string(CORRAL_BIN_DIR) + "/corral-train";
 
-struct Output {
-    int exitCode = -1;
-    std::string text;  // stdout and stderr
-};
+using Output = corral::test::CommandOutput;
 
 // Runs corral-train with `args`, `input` on stdin.
 Output run(const std::string &args, const std::string &input, const fs::path &scratch)
 {
     std::ofstream(scratch / "stdin.txt", std::ios::binary) << input;
-    Output out;
-    FILE *pipe = ::popen((kTrainer + " " + args + " < " + (scratch / "stdin.txt").string() + " 2>&1").c_str(), "r");
-    if (!pipe)
-        return out;
-    std::array<char, 4096> buffer{};
-    size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-        out.text.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    out.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
+    return corral::test::runCommand(kTrainer + " " + args + " < " + (scratch / "stdin.txt").string());
 }
 
 std::string idsJson(const std::vector<int64_t> &ids)
