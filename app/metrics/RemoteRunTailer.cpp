@@ -206,7 +206,7 @@ void RemoteRunTailer::startRound()
                 break;
         }
         round.stats.requests = worker.sftp().tailRequests() - requestsBefore;
-        round.stats.elapsedMs = clock.elapsed();
+        round.stats.elapsedMs = double(clock.nsecsElapsed()) / 1e6;
         round.stats.ok = round.failure.isEmpty();
         return round;
     };

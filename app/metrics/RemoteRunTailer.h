@@ -29,7 +29,7 @@ class SshConnection;
 struct RemoteTailState;  // the worker-side tails, touched only on the connection's thread
 
 struct RemoteTailRoundStats {
-    qint64 elapsedMs = 0;
+    double elapsedMs = 0;  // on the connection's thread, from the first request to the last
     int files = 0;
     qint64 requests = 0;  // SFTP requests the round made
     qint64 bytes = 0;
