@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "CheckpointBrowser.h"
 #include "ConfigForm.h"
 #include "CurvesPanel.h"
 #include "config/ConfigLoader.h"
@@ -64,6 +65,9 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_form, tr("Config"));
     m_tabs->addTab(m_curves, tr("Curves"));
+    m_checkpoints = new CheckpointBrowser(m_runs, m_series, m_trainerPath, this);
+    m_tabs->addTab(m_checkpoints, tr("Checkpoints"));
+    connect(m_checkpoints, &CheckpointBrowser::resumeRequested, this, &MainWindow::draftFromCheckpoint);
 
     auto *splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -94,6 +98,7 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
             [this](const QModelIndex &current) {
                 if (current.isValid())
                     showRun(m_runs.runAt(current.row()).id);
+                m_checkpoints->setCurrentRun(current.isValid() ? m_runs.runAt(current.row()).id : QString());
                 updateActions();
             });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateCurves);
@@ -297,6 +302,7 @@ bool MainWindow::launch(const QString &id, bool resume)
         followed->deleteLater();
     m_series.resetRun(id);
     auto *run = new LocalRun(m_configs.value(id), id, m_trainerPath, this);
+    run->setResumeFrom(m_resumeFrom.take(id));
     connect(run, &LocalRun::metricsArrived, this,
             [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
     connect(run, &LocalRun::eventsArrived, this,
@@ -349,6 +355,21 @@ void MainWindow::onFinished(const QString &id, bool ok, const QString &message)
                              : ok    ? tr("Run finished: %1").arg(id)
                                      : tr("Run failed: %1").arg(message));
     updateActions();
+}
+
+QString MainWindow::draftFromCheckpoint(const QString &sourceId, const QString &checkpointDir)
+{
+    const int row = m_runs.rowOf(sourceId);
+    if (row < 0 || m_runs.runAt(row).profile != QLatin1StringView("local") || !m_configs.contains(sourceId)) {
+        statusBar()->showMessage(tr("Cannot start a run here from %1: not a local run with a readable config").arg(checkpointDir));
+        return {};
+    }
+    const QString id = addDraft(m_configs.value(sourceId), m_runs.runAt(row).name + QStringLiteral("-from-")
+                                                               + QFileInfo(checkpointDir).fileName());
+    m_resumeFrom.insert(id, checkpointDir);
+    m_tabs->setCurrentWidget(m_form);
+    statusBar()->showMessage(tr("Start runs this config from %1").arg(checkpointDir));
+    return id;
 }
 
 void MainWindow::newRunFromPreset()

@@ -17,6 +17,7 @@ class QTabWidget;
 
 namespace corral {
 
+class CheckpointBrowser;
 class ConfigForm;
 class CurvesPanel;
 class FollowedRun;
@@ -42,7 +43,12 @@ public:
     // Selects these runs in the list (their curves overlay) and shows the Curves tab.
     void showCurvesOf(const QStringList &ids);
 
+    // A new draft with the config of `sourceId` that, when started, continues from this checkpoint
+    // (the Checkpoints tab's "Resume from here"); returns its id, empty when it cannot.
+    QString draftFromCheckpoint(const QString &sourceId, const QString &checkpointDir);
+
     CurvesPanel *curves() const { return m_curves; }
+    CheckpointBrowser *checkpoints() const { return m_checkpoints; }
     RunListModel *runModel() { return &m_runs; }
     const SeriesStore &series() const { return m_series; }
 
@@ -71,6 +77,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     ConfigForm *m_form = nullptr;
     CurvesPanel *m_curves = nullptr;
+    CheckpointBrowser *m_checkpoints = nullptr;
+    QHash<QString, QString> m_resumeFrom;  // draft id → checkpoint its first start continues from
     QLabel *m_connection = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;
