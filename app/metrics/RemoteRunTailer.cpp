@@ -7,7 +7,6 @@
 #include "remote/SshConnection.h"
 #include "remote/SshSession.h"
 
-#include <QDir>
 
 #include <map>
 
