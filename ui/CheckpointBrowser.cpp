@@ -205,6 +205,8 @@ void CheckpointBrowser::rebuild(const QString &runId)
     if (files == m_files.constEnd())
         return;
     CheckpointIndex index = buildCheckpointIndex(files.value(), m_series.run(runId));
+    if (const auto known = m_indexes.constFind(runId); known != m_indexes.constEnd() && sameFigures(*known, index))
+        return;  // new records, same figures: leave the table (and the person's scroll position) alone
     m_best.setRun(runId, runOf(runId).name, index);
     m_indexes.insert(runId, std::move(index));
     if (runId == m_current)

@@ -191,6 +191,23 @@ const CheckpointInfo *CheckpointIndex::find(qint64 step) const
     return nullptr;
 }
 
+bool sameFigures(const CheckpointIndex &a, const CheckpointIndex &b)
+{
+    auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+    if (a.runDir != b.runDir || a.bestStep != b.bestStep || a.chosenStep != b.chosenStep || a.problems != b.problems
+        || a.checkpoints.size() != b.checkpoints.size() || a.runConfig != b.runConfig)
+        return false;
+    for (qsizetype i = 0; i < a.checkpoints.size(); ++i) {
+        const CheckpointInfo &x = a.checkpoints.at(i), &y = b.checkpoints.at(i);
+        if (x.step != y.step || x.path != y.path || x.sizeBytes != y.sizeBytes || x.best != y.best || x.chosen != y.chosen
+            || x.complete != y.complete || x.valLossAtStep != y.valLossAtStep || x.problem != y.problem
+            || !same(x.valLoss, y.valLoss) || !same(x.trainLoss, y.trainLoss) || !same(x.tokens, y.tokens)
+            || !same(x.time, y.time) || !same(x.epoch, y.epoch))
+            return false;
+    }
+    return true;
+}
+
 QMap<QString, QString> flattenYaml(const QByteArray &yaml, QString *error)
 {
     QMap<QString, QString> out;

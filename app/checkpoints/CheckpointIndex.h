@@ -59,6 +59,9 @@ struct CheckpointIndex {
 
 // `series` may be null (metrics not read): the trainer states alone then.
 CheckpointIndex buildCheckpointIndex(const RunCheckpointFiles &files, const RunSeries *series);
+// Whether two indexes show the same (a missing value equals a missing value), so a view can
+// skip redrawing when new metric records changed nothing at a checkpoint's step.
+bool sameFigures(const CheckpointIndex &a, const CheckpointIndex &b);
 
 // config.yaml (or any YAML mapping) as "section.key" → value text, lists as "[a, b]".
 QMap<QString, QString> flattenYaml(const QByteArray &yaml, QString *error = nullptr);

@@ -178,6 +178,17 @@ private slots:
         QCOMPARE(at30->trainLoss, 5.0 - 3.0);
         QCOMPARE(at30->time, 1795600030.0);
 
+        // More records past the last checkpoint change nothing shown; one at a checkpoint's step does.
+        RunSeries more = series(40, 20);
+        QVERIFY(sameFigures(index, buildCheckpointIndex(readLocalCheckpoints(run), &more)));
+        MetricRecord later;
+        later.kind = MetricRecord::Kind::Train;
+        later.step = 41;
+        later.loss = 0.5;
+        more.append(later);
+        QVERIFY(sameFigures(index, buildCheckpointIndex(readLocalCheckpoints(run), &more)));
+        QVERIFY(!sameFigures(index, buildCheckpointIndex(readLocalCheckpoints(run), nullptr)));
+
         CheckpointTableModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setIndex(index);
