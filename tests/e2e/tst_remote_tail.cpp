@@ -150,7 +150,8 @@ private slots:
             QCOMPARE(rounds.at(i).files, 4);
             QCOMPARE(rounds.at(i).requests, qint64(4));
         }
-        // Growing, one file per run: one read for each that grew, one size for each that did not.
+        // After idling, a file that grew costs its size and a read in one round (+1 each, +1 more
+        // should a line be seen in two halves); every other round one request per file.
         rounds.clear();
         append(metrics(a), trainLine(61));
         append(metrics(b), trainLine(61));
@@ -159,7 +160,7 @@ private slots:
         qint64 requests = 0;
         for (const auto &r : rounds)
             requests += r.requests;
-        QVERIFY2(requests <= qint64(rounds.size()) * 4 + 2, qPrintable(QStringLiteral("%1 requests in %2 rounds")
+        QVERIFY2(requests <= qint64(rounds.size()) * 4 + 4, qPrintable(QStringLiteral("%1 requests in %2 rounds")
                                                                        .arg(requests).arg(rounds.size())));
     }
 
