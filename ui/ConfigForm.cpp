@@ -1,179 +1,187 @@
 #include "ConfigForm.h"
 
-#include "config/ConfigLoader.h"
+#include "FieldEditors.h"
 #include "config/Schema.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QFormLayout>
-#include <QHBoxLayout>
+#include <QGroupBox>
 #include <QLabel>
-#include <QLineEdit>
-#include <QSpinBox>
+#include <QScrollArea>
 #include <QVBoxLayout>
-
-#include <cmath>
-#include <limits>
 
 namespace corral {
 
 namespace {
-// The fields the form shows, in order: what a person tunes most.
-const char *const kShownFields[] = {
-    "model.name",          "lora.rank",         "lora.alpha",             "lora.dropout",
-    "data.format",         "data.packing",      "data.train_on_inputs",   "data.max_seq_len",
-    "train.micro_batch_size", "train.grad_accum_steps", "train.lr",       "train.warmup_steps",
-    "train.lr_schedule",   "train.max_steps",   "train.eval_interval",    "train.save_interval",
-    "train.early_stopping_patience", "train.mixed_precision",
-};
+const QString kProblemColor = QStringLiteral("#cf222e");
+
+QString q(const std::string &s) { return QString::fromStdString(s); }
+
+QString sectionTitle(const std::string &section)
+{
+    if (section == "model") return ConfigForm::tr("Model");
+    if (section == "lora") return ConfigForm::tr("LoRA");
+    if (section == "data") return ConfigForm::tr("Data");
+    if (section == "train") return ConfigForm::tr("Training");
+    if (section == "dist") return ConfigForm::tr("Distributed");
+    if (section == "output") return ConfigForm::tr("Output");
+    return q(section);
+}
 
 QString tooltipFor(const FieldSpec &spec)
 {
-    QString tip = QString::fromStdString(spec.description);
+    QString tip = q(spec.description);
     if (!spec.unit.empty())
-        tip += QStringLiteral(" (%1)").arg(QString::fromStdString(spec.unit));
-    return QStringLiteral("<b>%1</b><br>%2").arg(QString::fromStdString(spec.path()), tip.toHtmlEscaped());
+        tip += QStringLiteral(" (%1)").arg(q(spec.unit));
+    return QStringLiteral("<b>%1</b><br>%2").arg(q(spec.path()), tip.toHtmlEscaped());
+}
+
+// "data.files[1]" → "data.files": the row a problem belongs to.
+QString rowPathOf(const std::string &field)
+{
+    return q(field.substr(0, field.find('[')));
 }
 }  // namespace
 
 ConfigForm::ConfigForm(QWidget *parent) : QWidget(parent)
 {
     auto *outer = new QVBoxLayout(this);
-    m_layout = new QFormLayout;
-    outer->addLayout(m_layout);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *content = new QWidget(scroll);
+    auto *sections = new QVBoxLayout(content);
+    scroll->setWidget(content);
+    outer->addWidget(scroll, 1);
     m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("problemSummary"));
     m_summary->setWordWrap(true);
-    m_summary->setStyleSheet(QStringLiteral("color: #cf222e"));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setStyleSheet(QStringLiteral("color: %1").arg(kProblemColor));
+    m_summary->hide();
     outer->addWidget(m_summary);
-    outer->addStretch(1);
-    m_rows.reserve(std::size(kShownFields));
-    for (const char *path : kShownFields) {
-        const std::string p(path);
-        const auto dot = p.find('.');
-        if (const FieldSpec *spec = findField(p.substr(0, dot), p.substr(dot + 1)))
-            addRow(*spec);
-    }
-}
 
-void ConfigForm::addRow(const FieldSpec &spec)
-{
-    Row row{&spec, nullptr, new QLabel(this), {}, {}};
-    row.message->setStyleSheet(QStringLiteral("color: #cf222e"));
-    const size_t index = m_rows.size();
-    auto commit = [this, index](const FieldValue &value) {
-        if (m_loading)
-            return;
-        Row &r = m_rows[index];
-        const std::string problem = checkFieldValue(*r.spec, value);
-        setProblem(r, QString::fromStdString(problem));
-        if (problem.empty()) {
-            r.spec->set(m_config, value);
-            refreshWholeConfigProblems();
-            emit configChanged();
+    m_rows.reserve(configSchema().size());  // rows hold pointers into the schema, never moved after this
+    for (const auto &section : configSections()) {
+        auto *group = new QGroupBox(sectionTitle(section), content);
+        group->setObjectName(QStringLiteral("section:") + q(section));
+        auto *form = new QFormLayout(group);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // narrow windows: the label goes above
+        sections->addWidget(group);
+        for (const auto &spec : configSchema()) {
+            if (spec.section == section)
+                addRow(spec, group);
         }
-    };
-
-    if (spec.type == FieldType::Bool) {
-        auto *check = new QCheckBox(this);
-        connect(check, &QCheckBox::toggled, this, [commit](bool on) { commit(FieldValue(on)); });
-        row.load = [this, check, &spec]() { check->setChecked(std::get<bool>(spec.get(m_config))); };
-        row.editor = check;
-    } else if (spec.type == FieldType::Enum) {
-        auto *combo = new QComboBox(this);
-        for (const auto &choice : spec.choices)
-            combo->addItem(QString::fromStdString(choice));
-        connect(combo, &QComboBox::currentTextChanged, this,
-                [commit](const QString &text) { commit(FieldValue(text.toStdString())); });
-        row.load = [this, combo, &spec]() {
-            combo->setCurrentText(QString::fromStdString(std::get<std::string>(spec.get(m_config))));
-        };
-        row.editor = combo;
-    } else if (spec.type == FieldType::Int) {
-        auto *spin = new QSpinBox(this);
-        spin->setRange(spec.min ? static_cast<int>(*spec.min) : 0,
-                       spec.max ? static_cast<int>(std::min(*spec.max, 1e9)) : std::numeric_limits<int>::max());
-        if (!spec.unit.empty())
-            spin->setSuffix(QStringLiteral(" ") + QString::fromStdString(spec.unit));
-        connect(spin, &QSpinBox::valueChanged, this, [commit](int v) { commit(FieldValue(int64_t{v})); });
-        row.load = [this, spin, &spec]() { spin->setValue(static_cast<int>(std::get<int64_t>(spec.get(m_config)))); };
-        row.editor = spin;
-    } else if (spec.type == FieldType::Float) {
-        // Floats as text: learning rates are written 2e-5, which spin boxes handle badly.
-        auto *edit = new QLineEdit(this);
-        connect(edit, &QLineEdit::textEdited, this, [this, commit, index](const QString &text) {
-            bool ok = false;
-            const double v = text.trimmed().toDouble(&ok);
-            if (!ok) {
-                setProblem(m_rows[index], QStringLiteral("must be a number, got '%1'").arg(text));
-                return;
-            }
-            commit(FieldValue(v));
-        });
-        row.load = [this, edit, &spec]() {
-            edit->setText(QString::fromStdString(formatFieldValue(spec, spec.get(m_config))));
-        };
-        row.editor = edit;
     }
-    if (!row.editor) {  // a field type the form has no editor for: say so, show the rest
-        qWarning("ConfigForm: no editor for %s", spec.path().c_str());
-        delete row.message;
-        return;
-    }
-    row.editor->setToolTip(tooltipFor(spec));
-    row.editor->setObjectName(QString::fromStdString(spec.path()));
-    auto *cell = new QWidget(this);
-    auto *h = new QHBoxLayout(cell);
-    h->setContentsMargins(0, 0, 0, 0);
-    h->addWidget(row.editor, 1);
-    h->addWidget(row.message, 2);
-    m_layout->addRow(QString::fromStdString(spec.path()), cell);
-    m_rows.push_back(std::move(row));
+    sections->addStretch(1);
+    checkOwnProblems();
 }
 
-void ConfigForm::setProblem(Row &row, const QString &problem)
+void ConfigForm::addRow(const FieldSpec &spec, QWidget *group)
 {
-    row.problem = problem;
-    row.message->setText(problem);
+    const size_t index = m_rows.size();
+    FieldEditor *editor = createFieldEditor(spec, [this]() { return m_browser; }, group);
+    editor->onEdited = [this, index](const FieldEdit &edit) { onEdited(index, edit); };
+    editor->setToolTip(tooltipFor(spec));
+    if (QWidget *main = editor->mainWidget())
+        main->setToolTip(tooltipFor(spec));
+    auto *label = new QLabel(q(spec.key), group);
+    label->setToolTip(tooltipFor(spec));
+    label->setBuddy(editor->mainWidget());
+    auto *message = new QLabel(group);
+    message->setObjectName(QStringLiteral("message:") + q(spec.path()));
+    message->setWordWrap(true);
+    message->setStyleSheet(QStringLiteral("color: %1").arg(kProblemColor));
+    message->hide();
+    auto *cell = new QWidget(group);
+    auto *column = new QVBoxLayout(cell);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    column->addWidget(editor);
+    column->addWidget(message);
+    static_cast<QFormLayout *>(group->layout())->addRow(label, cell);
+    m_rowOf.insert(q(spec.path()), index);
+    m_rows.push_back({&spec, editor, label, message, {}});
+    editor->setValue(spec.get(m_config));
+}
+
+void ConfigForm::onEdited(size_t index, const FieldEdit &edit)
+{
+    Row &row = m_rows[index];
+    row.typeProblem = edit.value ? QString() : edit.problem;
+    if (edit.value) {
+        if (auto problem = checkFieldValue(*row.spec, *edit.value); !problem.empty())
+            row.typeProblem = q(problem);
+        else
+            row.spec->set(m_config, *edit.value);
+    }
+    checkOwnProblems();
+    if (row.typeProblem.isEmpty())
+        emit configChanged();
+    emit fieldEdited(q(row.spec->path()), edit.yaml);
 }
 
 void ConfigForm::setConfig(const RunConfig &config)
 {
     m_config = config;
-    m_loading = true;
     for (Row &row : m_rows) {
-        row.load();
-        setProblem(row, {});
+        row.typeProblem.clear();
+        row.editor->setValue(row.spec->get(m_config));
     }
-    m_loading = false;
-    refreshWholeConfigProblems();
+    checkOwnProblems();
 }
 
-void ConfigForm::refreshWholeConfigProblems()
+// The form's own view: each field's last edit, then the whole-config rules of the loader.
+void ConfigForm::checkOwnProblems()
 {
-    QStringList lines;
-    for (const auto &problem : validateConfig(m_config))
-        lines << QString::fromStdString(problem.toString());
-    m_summary->setText(lines.join(QLatin1Char('\n')));
-}
-
-bool ConfigForm::isValid() const
-{
+    std::vector<ConfigProblem> problems;
     for (const Row &row : m_rows) {
-        if (!row.problem.isEmpty())
-            return false;
+        if (!row.typeProblem.isEmpty())
+            problems.push_back({row.spec->path(), row.typeProblem.toStdString(), {}});
     }
-    return validateConfig(m_config).empty();
+    for (auto &problem : validateConfig(m_config)) {
+        const auto *row = m_rowOf.contains(rowPathOf(problem.field)) ? &m_rows[m_rowOf.value(rowPathOf(problem.field))] : nullptr;
+        if (!row || row->typeProblem.isEmpty())
+            problems.push_back(std::move(problem));
+    }
+    showProblems(problems);
+}
+
+void ConfigForm::showProblems(const std::vector<ConfigProblem> &problems)
+{
+    m_problems = problems;
+    QHash<QString, QStringList> byRow;
+    QStringList lines;
+    for (const auto &problem : problems) {
+        lines << q(problem.toString());
+        if (m_rowOf.contains(rowPathOf(problem.field))) {
+            const bool item = problem.field.find('[') != std::string::npos;  // name the item: "[1] no such file"
+            byRow[rowPathOf(problem.field)] << (item ? q(problem.field.substr(problem.field.find('['))) + QLatin1Char(' ') : QString())
+                                                    + q(problem.message);
+        }
+    }
+    for (Row &row : m_rows) {
+        const QStringList messages = byRow.value(q(row.spec->path()));
+        row.message->setText(messages.join(QLatin1Char('\n')));
+        row.message->setVisible(!messages.isEmpty());
+        row.label->setStyleSheet(messages.isEmpty() ? QString() : QStringLiteral("color: %1").arg(kProblemColor));
+    }
+    m_summary->setText(lines.join(QLatin1Char('\n')));
+    m_summary->setVisible(!lines.isEmpty());
+}
+
+QString ConfigForm::messageFor(const QString &path) const
+{
+    const auto it = m_rowOf.constFind(path);
+    return it == m_rowOf.constEnd() ? QString() : m_rows[*it].message->text();
 }
 
 QString ConfigForm::problems() const
 {
     QStringList lines;
-    for (const Row &row : m_rows) {
-        if (!row.problem.isEmpty())
-            lines << QStringLiteral("%1: %2").arg(QString::fromStdString(row.spec->path()), row.problem);
-    }
-    for (const auto &problem : validateConfig(m_config))
-        lines << QString::fromStdString(problem.toString());
+    for (const auto &problem : m_problems)
+        lines << q(problem.toString());
     return lines.join(QLatin1Char('\n'));
 }
 

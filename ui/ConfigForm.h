@@ -1,19 +1,25 @@
 #pragma once
-// A form for the run's main hyperparameters, generated from the config schema: the widget,
-// range, unit and tooltip of each field come from trainer/config/Schema, and each edit is
-// validated with the same rules corral-train applies, the message shown beside the field.
+// The run config as a form generated from the config schema: one group per section (model,
+// LoRA, data, training, dist, output), the editor, range, unit and tooltip of each field taken
+// from trainer/config/Schema. Each edit is checked with the rules corral-train applies and the
+// message is shown beside the field; ConfigEditor can replace those with the problems of the
+// whole config text (the loader's messages with file:line).
+#include "config/ConfigLoader.h"
 #include "config/RunConfig.h"
 
+#include <QHash>
 #include <QWidget>
 
 #include <functional>
 #include <vector>
 
-class QFormLayout;
 class QLabel;
 
 namespace corral {
 
+class FieldEditor;
+class PathBrowser;
+struct FieldEdit;
 struct FieldSpec;
 
 class ConfigForm : public QWidget {
@@ -23,30 +29,41 @@ public:
 
     void setConfig(const RunConfig &config);
     const RunConfig &config() const { return m_config; }
-    bool isValid() const;  // every shown field valid and the whole config valid
+    bool isValid() const { return m_problems.empty(); }
     QString problems() const;  // all problems, one per line
     void setEditable(bool editable);
 
+    // Shows these problems beside their fields ("data.files[1]" beside data.files) and in the
+    // list below the form, in place of the form's own checks, until the next edit or setConfig.
+    void showProblems(const std::vector<ConfigProblem> &problems);
+    // Where Browse… buttons look for paths; not owned; null disables them.
+    void setPathBrowser(PathBrowser *browser) { m_browser = browser; }
+    // The field's message as shown beside it; empty when it has none.
+    QString messageFor(const QString &path) const;
+
 signals:
-    void configChanged();
+    void configChanged();  // a valid edit reached config()
+    // Every edit, valid or not, as the YAML text of the value ("0.0001", "\"abc\"").
+    void fieldEdited(const QString &path, const QString &yamlValue);
 
 private:
     struct Row {
         const FieldSpec *spec;
-        QWidget *editor;
+        FieldEditor *editor;
+        QLabel *label;
         QLabel *message;
-        std::function<void()> load;  // config -> widget
-        QString problem;
+        QString typeProblem;  // the last edit was not a value of the field's type
     };
-    void addRow(const FieldSpec &spec);
-    void setProblem(Row &row, const QString &problem);
-    void refreshWholeConfigProblems();
+    void addRow(const FieldSpec &spec, QWidget *group);
+    void onEdited(size_t index, const FieldEdit &edit);
+    void checkOwnProblems();
 
     RunConfig m_config;
-    QFormLayout *m_layout = nullptr;
     QLabel *m_summary = nullptr;
     std::vector<Row> m_rows;
-    bool m_loading = false;
+    QHash<QString, size_t> m_rowOf;  // "lora.rank" → index in m_rows
+    std::vector<ConfigProblem> m_problems;
+    PathBrowser *m_browser = nullptr;
 };
 
 }  // namespace corral

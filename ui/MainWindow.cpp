@@ -1,12 +1,13 @@
 #include "MainWindow.h"
 
 #include "CheckpointBrowser.h"
-#include "ConfigForm.h"
+#include "ConfigEditor.h"
 #include "CurvesPanel.h"
 #include "config/ConfigLoader.h"
 #include "runs/FollowedRun.h"
 #include "runs/LocalRun.h"
 #include "runs/Paths.h"
+#include "slurm/ClusterProfile.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -60,7 +61,8 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
 
-    m_form = new ConfigForm(this);
+    m_form = new ConfigEditor(this);
+    m_form->setProfile(ClusterProfile::local());  // runs start on the local profile
     m_curves = new CurvesPanel(m_series, this);
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_form, tr("Config"));
@@ -102,7 +104,7 @@ MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(paren
                 updateActions();
             });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateCurves);
-    connect(m_form, &ConfigForm::configChanged, this, [this]() {
+    connect(m_form, &ConfigEditor::configChanged, this, [this]() {
         const QString id = selectedId();
         if (!id.isEmpty() && m_runs.runAt(m_runs.rowOf(id)).state == RunState::Draft)
             m_configs[id] = m_form->config();

@@ -18,7 +18,7 @@ class QTabWidget;
 namespace corral {
 
 class CheckpointBrowser;
-class ConfigForm;
+class ConfigEditor;
 class CurvesPanel;
 class FollowedRun;
 class LocalRun;
@@ -75,7 +75,7 @@ private:
     QHash<QString, FollowedRun *> m_followed;
     QTableView *m_table = nullptr;
     QTabWidget *m_tabs = nullptr;
-    ConfigForm *m_form = nullptr;
+    ConfigEditor *m_form = nullptr;
     CurvesPanel *m_curves = nullptr;
     CheckpointBrowser *m_checkpoints = nullptr;
     QHash<QString, QString> m_resumeFrom;  // draft id → checkpoint its first start continues from

@@ -34,6 +34,15 @@ public:
             return problem(key, QStringLiteral("must be a whole number"));
         *out = static_cast<int>(d);
     }
+    void number(const char *key, double *out)
+    {
+        const QJsonValue v = m_object.value(QLatin1StringView(key));
+        if (v.isUndefined() || v.isNull())
+            return;
+        if (!v.isDouble())
+            return problem(key, QStringLiteral("must be a number"));
+        *out = v.toDouble();
+    }
     void strings(const char *key, QStringList *out)
     {
         const QJsonValue v = m_object.value(QLatin1StringView(key));
@@ -99,6 +108,7 @@ QJsonObject profileToJson(const ClusterProfile &p)
         {QStringLiteral("cpu_tasks_per_node"), r.cpuTasksPerNode},
         {QStringLiteral("cpus_per_task"), r.cpusPerTask},
         {QStringLiteral("memory_per_node"), r.memoryPerNode},
+        {QStringLiteral("gpu_memory_gb"), r.gpuMemoryGb},
     };
 }
 
@@ -152,6 +162,7 @@ ClusterProfile profileFromJson(const QJsonObject &object, QList<ProfileProblem> 
     read.integer("cpu_tasks_per_node", &r.cpuTasksPerNode);
     read.integer("cpus_per_task", &r.cpusPerTask);
     read.string("memory_per_node", &r.memoryPerNode);
+    read.number("gpu_memory_gb", &r.gpuMemoryGb);
     return p;
 }
 

@@ -93,6 +93,10 @@ QList<ProfileProblem> validateProfile(const ClusterProfile &profile)
     if (!r.memoryPerNode.isEmpty() && !memory.match(r.memoryPerNode).hasMatch())
         problems << ProfileProblem{QStringLiteral("memory_per_node"),
                                    QStringLiteral("must be a SLURM size such as 4000M or 16G, got \"%1\"").arg(r.memoryPerNode)};
+    // Compared with the app's memory estimate; 0 means not known (no warning).
+    if (!(r.gpuMemoryGb >= 0) || r.gpuMemoryGb > 65536)
+        problems << ProfileProblem{QStringLiteral("gpu_memory_gb"),
+                                   QStringLiteral("must be 0 (not known) to 65536 GiB, got %1").arg(r.gpuMemoryGb)};
     return problems;
 }
 

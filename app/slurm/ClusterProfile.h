@@ -19,6 +19,7 @@ struct SlurmResources {
     int cpuTasksPerNode = 1;  // ranks per node on nodes without GPUs (Gloo data parallel)
     int cpusPerTask = 1;
     QString memoryPerNode;  // SLURM syntax: "16G", "4000M"; empty: the cluster's default
+    double gpuMemoryGb = 0;  // memory of one GPU in GiB (80 for an 80 GB card); 0: not known
 };
 
 struct ClusterProfile {

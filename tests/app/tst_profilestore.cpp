@@ -40,6 +40,7 @@ ClusterProfile fullProfile()
     p.resources.cpuTasksPerNode = 3;
     p.resources.cpusPerTask = 8;
     p.resources.memoryPerNode = QStringLiteral("64G");
+    p.resources.gpuMemoryGb = 79.5;
     return p;
 }
 
@@ -79,13 +80,15 @@ private slots:
         p.resources.gpusPerNode = -1;
         p.resources.cpusPerTask = 0;
         p.resources.memoryPerNode = QStringLiteral("lots");
+        p.resources.gpuMemoryGb = -1;
         p.workRoot = QStringLiteral("relative/dir");
         const auto problems = validateProfile(p);
         QCOMPARE(fieldsOf(problems), (QStringList{QStringLiteral("host"), QStringLiteral("port"), QStringLiteral("work_root"),
                                                   QStringLiteral("time_limit"), QStringLiteral("nodes"),
                                                   QStringLiteral("gpus_per_node"), QStringLiteral("cpus_per_task"),
-                                                  QStringLiteral("memory_per_node")}));
+                                                  QStringLiteral("memory_per_node"), QStringLiteral("gpu_memory_gb")}));
         QCOMPARE(problems[1].toString(), QStringLiteral("port: must be 1..65535, got 70000"));
+        QCOMPARE(problems.last().toString(), QStringLiteral("gpu_memory_gb: must be 0 (not known) to 65536 GiB, got -1"));
     }
 
     void slurmTimeLimits_data()
@@ -131,7 +134,8 @@ private slots:
         QCOMPARE(b.ssh.authMethods, a.ssh.authMethods);
         QCOMPARE(b.resources.timeLimitMinutes, a.resources.timeLimitMinutes);
         QCOMPARE(b.ssh.sshConfigFile, a.ssh.sshConfigFile);
-        QCOMPARE(profileToJson(a).size(), 23);  // a new ClusterProfile field must be added to profiles.json too
+        QCOMPARE(b.resources.gpuMemoryGb, 79.5);
+        QCOMPARE(profileToJson(a).size(), 24);  // a new ClusterProfile field must be added to profiles.json too
 
         QFile written(file);
         QVERIFY(written.open(QIODevice::ReadOnly));
@@ -201,7 +205,7 @@ private slots:
         const QString file = path("profiles.json");
         writeFile(file, R"({"version": 1, "future_key": true, "profiles": [
             {"name": "a", "host": "a.example.org", "unknown_key": "ignored"},
-            {"name": "b", "host": "b.example.org", "nodes": "two"},
+            {"name": "b", "host": "b.example.org", "nodes": "two", "gpu_memory_gb": "80G"},
             {"name": "c", "host": "c.example.org", "port": 70000, "time_limit": "soon", "auth_methods": ["password", "telepathy"]},
             {"name": "a", "host": "dup.example.org"},
             {"host": "nameless.example.org"}
@@ -214,6 +218,7 @@ private slots:
         QVERIFY2(text.startsWith(file + QStringLiteral(": ")), qPrintable(text));
         const QStringList expected{
             QStringLiteral("profiles[1].nodes: must be a whole number"),
+            QStringLiteral("profiles[1].gpu_memory_gb: must be a number"),
             QStringLiteral("profiles[2].port: must be 1..65535, got 70000"),
             QStringLiteral("profiles[2].auth_methods: unknown method \"telepathy\""),
             QStringLiteral("profiles[2].time_limit: must be SLURM's MM, HH:MM:SS or D-HH:MM:SS and not zero, got \"soon\""),

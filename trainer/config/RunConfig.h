@@ -62,6 +62,7 @@ struct DistConfig {
     std::string backend = "auto";  // auto: nccl on GPUs, gloo on CPUs
     int64_t timeout_s = 300;  // rendezvous and collective timeout
     int64_t master_port = 0;  // 0: MASTER_PORT, or derived from SLURM_JOB_ID
+    bool overlap_allreduce = true;  // start bucket all-reduces during the backward pass
 };
 
 struct OutputConfig {

@@ -196,6 +196,9 @@ std::vector<FieldSpec> buildSchema()
         Field(&R::dist, "dist", &DistConfig::master_port, "master_port", T::Int,
               "TCP port of the rendezvous on the first node; 0 takes MASTER_PORT or derives one from SLURM_JOB_ID.")
             .min(0).max(65535),
+        Field(&R::dist, "dist", &DistConfig::overlap_allreduce, "overlap_allreduce", T::Bool,
+              "Start the all-reduce of each bucket of LoRA gradients as soon as backward has produced it, "
+              "overlapping communication with the rest of the backward pass; false: reduce after backward."),
 
         Field(&R::output, "output", &OutputConfig::dir, "dir", T::String,
               "Run directory (metrics, events, checkpoints); corral-train --output overrides it."),

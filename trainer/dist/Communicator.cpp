@@ -93,6 +93,47 @@ int64_t Communicator::allreduceSum(const std::vector<torch::Tensor> &tensors, in
 }
 
 namespace {
+class GlooPending final : public Communicator::Pending {
+public:
+    GlooPending(std::vector<at::Tensor> tensors, c10::intrusive_ptr<c10d::Work> work)
+        : m_tensors(std::move(tensors)), m_work(std::move(work))
+    {
+    }
+    void wait() override
+    {
+        if (m_work)
+            m_work->wait();
+        m_work.reset();
+    }
+
+private:
+    std::vector<at::Tensor> m_tensors;  // kept alive while the collective runs
+    c10::intrusive_ptr<c10d::Work> m_work;
+};
+}  // namespace
+
+std::unique_ptr<Communicator::Pending> Communicator::allreduceAsync(const torch::Tensor &flat)
+{
+    std::vector<at::Tensor> tensors{flat};
+    if (!m->group)
+        return std::make_unique<GlooPending>(std::move(tensors), c10::intrusive_ptr<c10d::Work>());
+    auto work = m->group->allreduce(tensors);
+    return std::make_unique<GlooPending>(std::move(tensors), std::move(work));
+}
+
+std::vector<torch::Tensor> Communicator::allgather(const torch::Tensor &t)
+{
+    if (!m->group)
+        return {t.clone()};
+    std::vector<std::vector<at::Tensor>> outputs(1);
+    for (int r = 0; r < size(); ++r)
+        outputs[0].push_back(torch::empty_like(t));
+    std::vector<at::Tensor> inputs{t.contiguous()};
+    m->group->allgather(outputs, inputs)->wait();
+    return outputs[0];
+}
+
+namespace {
 // One number reduced across the group; with one process the number itself.
 template <class T>
 T reduceScalar(const c10::intrusive_ptr<c10d::ProcessGroupGloo> &group, T value, c10d::ReduceOp op)

@@ -29,6 +29,17 @@ public:
     // Sums each tensor across ranks in place, as flat buckets of at most `bucketBytes`, all in
     // flight at once. Returns the bytes each rank sent into the reduction.
     int64_t allreduceSum(const std::vector<torch::Tensor> &tensors, int64_t bucketBytes = 25 << 20);
+
+    // An all-reduce in flight: the sum lands in the tensor given to allreduceAsync on wait().
+    class Pending {
+    public:
+        virtual ~Pending() = default;
+        virtual void wait() = 0;
+    };
+    // Starts summing one flat tensor across ranks in place; with one process it is already done.
+    std::unique_ptr<Pending> allreduceAsync(const torch::Tensor &flat);
+    // Every rank's copy of `t` (same shape and dtype on all ranks), in rank order.
+    std::vector<torch::Tensor> allgather(const torch::Tensor &t);
     double sum(double value);
     int64_t sum(int64_t value);
     int64_t max(int64_t value);

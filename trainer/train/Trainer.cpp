@@ -27,16 +27,6 @@ namespace corral {
 namespace {
 constexpr int kMaxConsecutiveNonFinite = 5;
 
-std::vector<torch::Tensor> gradients(const std::vector<torch::Tensor> &params)
-{
-    std::vector<torch::Tensor> grads;
-    for (const auto &p : params) {
-        if (p.grad().defined())
-            grads.push_back(p.grad());
-    }
-    return grads;
-}
-
 int64_t peakRssBytes()
 {
     struct rusage usage {};
@@ -110,6 +100,7 @@ Status Trainer::setup()
     m->optimizer = std::make_unique<torch::optim::AdamW>(
         m->model->adapterParameters(),
         torch::optim::AdamWOptions(t.lr).betas({0.9, 0.999}).eps(1e-8).weight_decay(t.weight_decay));
+    m->reducer = std::make_unique<GradientReducer>(*m->comm, m->model->adapterParameters(), m_config.dist.overlap_allreduce);
     // One global order of micro-batches of micro_batch_size × ranks sequences; each rank takes
     // its slice, so the ranks together see exactly what a single process would.
     const int64_t globalBatch = t.micro_batch_size * m->comm->size();
@@ -304,7 +295,10 @@ Result<TrainSummary> Trainer::train()
         stepTargets = m->comm->sum(stepTargets);
         stepTokens = m->comm->sum(stepTokens);
         double stepLoss = 0.0;
-        for (const Batch &batch : micro) {
+        for (size_t i = 0; i < micro.size(); ++i) {
+            const Batch &batch = micro[i];
+            if (i + 1 == micro.size())
+                m->reducer->arm();  // the step's gradients are complete during this backward
             torch::Tensor loss;
             {
                 compat::Bf16Autocast autocast(m->bf16, /*cuda=*/false);
@@ -313,7 +307,7 @@ Result<TrainSummary> Trainer::train()
             loss.backward();
             stepLoss += loss.item<double>();
         }
-        const int64_t reducedBytes = m->comm->allreduceSum(gradients(params));  // LoRA gradients only: frozen weights have none
+        const int64_t reducedBytes = m->reducer->finish();  // LoRA gradients only: frozen weights have none
         stepLoss = m->comm->sum(stepLoss);
         const double gradNorm = clipGradients(params, t.grad_clip);
         ++m->step;

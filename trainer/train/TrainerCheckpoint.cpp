@@ -38,6 +38,16 @@ double numberOr(const nlohmann::json &j, const char *key, double fallback)
 
 Result<std::string> Trainer::saveCheckpoint(int64_t step)
 {
+    // Every rank's dropout generator travels in the checkpoint, so each resumes its own stream.
+    {
+        auto generator = at::detail::getDefaultCPUGenerator();
+        torch::Tensor state;
+        {
+            std::lock_guard<std::mutex> lock(generator.mutex());
+            state = generator.get_state();
+        }
+        m->rngStates = m->comm->allgather(state);
+    }
     if (!m->isMain()) {
         m->comm->barrier();  // rank 0 writes; the others wait until the checkpoint is in place
         return (fs::path(m_options.runDir) / "checkpoints" / checkpointName(step)).string();
@@ -73,11 +83,8 @@ Result<std::string> Trainer::writeCheckpoint(int64_t step)
         const std::string path = (fs::path(dir) / "optimizer.pt").string();
         torch::serialize::OutputArchive archive;
         m->optimizer->save(archive);
-        auto generator = at::detail::getDefaultCPUGenerator();
-        {
-            std::lock_guard<std::mutex> lock(generator.mutex());
-            archive.write("rng_cpu", generator.get_state());
-        }
+        for (size_t r = 0; r < m->rngStates.size(); ++r)
+            archive.write(r == 0 ? std::string("rng_cpu") : "rng_cpu_rank_" + std::to_string(r), m->rngStates[r]);
         archive.save_to(path);
         return syncFile(path);
     };
@@ -126,10 +133,16 @@ Status Trainer::restore(const std::string &dir)
     torch::serialize::InputArchive archive;
     archive.load_from((fs::path(dir) / "optimizer.pt").string());
     m->optimizer->load(archive);
+    // This rank's generator; a checkpoint of a smaller world has none for it, and then the rank
+    // keeps the stream seeded at start.
     torch::Tensor rng;
-    archive.read("rng_cpu", rng);
-    auto generator = at::detail::getDefaultCPUGenerator();
-    {
+    const int rank = m->comm->rank();
+    if (rank == 0)
+        archive.read("rng_cpu", rng);
+    else if (!archive.try_read("rng_cpu_rank_" + std::to_string(rank), rng))
+        rng = torch::Tensor();
+    if (rng.defined()) {
+        auto generator = at::detail::getDefaultCPUGenerator();
         std::lock_guard<std::mutex> lock(generator.mutex());
         generator.set_state(rng);
     }

@@ -3,6 +3,7 @@
 // also what a checkpoint must hold for an exact resume.
 #include "data/TextDataset.h"
 #include "dist/Communicator.h"
+#include "dist/GradientReducer.h"
 #include "model/Llama.h"
 #include "train/EarlyStopping.h"
 #include "train/JsonlWriter.h"
@@ -25,6 +26,7 @@ struct Trainer::State {
     std::unique_ptr<BatchSampler> sampler;
     std::unique_ptr<EarlyStopping> early;
     std::unique_ptr<Communicator> comm;
+    std::unique_ptr<GradientReducer> reducer;  // after comm and model: its hooks use both
     JsonlWriter metrics;  // open on rank 0 only
     JsonlWriter events;
 
@@ -33,6 +35,7 @@ struct Trainer::State {
     Status event(const nlohmann::json &record) { return comm && comm->isMain() ? events.write(record) : okStatus(); }
     bool isMain() const { return !comm || comm->isMain(); }
     bool bf16 = false;  // autocast forward passes to bfloat16
+    std::vector<torch::Tensor> rngStates;  // every rank's CPU generator, gathered for a checkpoint
 
     // Progress, saved in trainer_state.json.
     int64_t step = 0;  // completed optimizer steps

@@ -1,0 +1,359 @@
+#include "ConfigEditor.h"
+
+#include "ConfigDiffDialog.h"
+#include "ConfigForm.h"
+#include "ConfigTextView.h"
+#include "EstimatePanel.h"
+#include "PathBrowser.h"
+#include "config/ConfigTextEdit.h"
+#include "config/ConfigWriter.h"
+#include "config/Schema.h"
+#include "config/Yaml.h"
+#include "runs/Paths.h"
+#include "slurm/ClusterProfile.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <filesystem>
+
+namespace corral {
+
+namespace {
+QString configFilter() { return ConfigEditor::tr("Run configs (*.yaml *.yml *.json)"); }
+
+QString q(const std::string &s) { return QString::fromStdString(s); }
+
+// The schema field a problem is about ("data.files[1]" → data.files), or null.
+const FieldSpec *fieldOf(const std::string &problemField)
+{
+    const std::string path = problemField.substr(0, problemField.find('['));
+    const size_t dot = path.find('.');
+    return dot == std::string::npos ? nullptr : findField(path.substr(0, dot), path.substr(dot + 1));
+}
+
+bool isRelativePath(const std::string &p)
+{
+    return !p.empty() && p != "byte" && std::filesystem::path(p).is_relative();
+}
+}  // namespace
+
+ConfigEditor::ConfigEditor(QWidget *parent)
+    : QWidget(parent), m_localBrowser(std::make_unique<LocalPathBrowser>()), m_browser(m_localBrowser.get())
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *bar = new QHBoxLayout;
+    layout->addLayout(bar);
+    bar->addWidget(new QLabel(tr("Preset:"), this));
+    m_presets = new QComboBox(this);
+    m_presets->setObjectName(QStringLiteral("presetCombo"));
+    m_presets->setPlaceholderText(tr("(none)"));
+    m_presets->addItems(presetNames());
+    m_presets->setToolTip(tr("Replace the config with a preset from %1").arg(QDir(resourcesDir()).filePath(QStringLiteral("presets"))));
+    bar->addWidget(m_presets);
+    m_import = new QPushButton(tr("Import…"), this);
+    auto *exportButton = new QPushButton(tr("Export…"), this);
+    auto *compare = new QPushButton(tr("Compare…"), this);
+    compare->setToolTip(tr("List the fields that differ from the preset, another config or a run's config"));
+    bar->addWidget(m_import);
+    bar->addWidget(exportButton);
+    bar->addWidget(compare);
+    bar->addStretch(1);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("validity"));
+    bar->addWidget(m_status);
+
+    m_form = new ConfigForm(this);
+    m_form->setPathBrowser(m_browser);
+    m_text = new ConfigTextView(this);
+    m_estimate = new EstimatePanel(this);
+    auto *textGroup = new QGroupBox(tr("YAML"), this);
+    (new QVBoxLayout(textGroup))->addWidget(m_text);
+    auto *estimateGroup = new QGroupBox(tr("Resource estimate"), this);
+    auto *estimateScroll = new QScrollArea(estimateGroup);
+    estimateScroll->setWidgetResizable(true);
+    estimateScroll->setFrameShape(QFrame::NoFrame);
+    estimateScroll->setWidget(m_estimate);
+    (new QVBoxLayout(estimateGroup))->addWidget(estimateScroll);
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(textGroup);
+    right->addWidget(estimateGroup);
+    right->setSizes({500, 400});
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName(QStringLiteral("configEditorSplitter"));
+    split->addWidget(m_form);
+    split->addWidget(right);
+    split->setSizes({600, 500});
+    layout->addWidget(split, 1);
+
+    m_estimateTimer.setSingleShot(true);
+    m_estimateTimer.setInterval(100);
+    connect(&m_estimateTimer, &QTimer::timeout, this, [this]() { m_estimate->setConfig(m_config); });
+    connect(m_form, &ConfigForm::fieldEdited, this, &ConfigEditor::onFieldEdited);
+    connect(m_text, &ConfigTextView::textEdited, this, [this](const QString &text) { apply(text, Origin::Text); });
+    connect(m_presets, &QComboBox::activated, this, [this](int index) { loadPreset(m_presets->itemText(index)); });
+    connect(m_import, &QPushButton::clicked, this, [this]() {
+        browser()->browse(this, {PathRequest::Kind::File, tr("Import config"), m_baseDir, configFilter()},
+                          [guard = QPointer<ConfigEditor>(this)](const QStringList &paths) {
+                              QString error;
+                              if (guard && !paths.isEmpty() && !guard->importFile(paths.first(), &error))
+                                  QMessageBox::warning(guard, tr("Import config"), error);
+                          });
+    });
+    connect(exportButton, &QPushButton::clicked, this, [this]() {
+        const QString start = QDir(m_baseDir).filePath(m_source);
+        browser()->browse(this, {PathRequest::Kind::SaveFile, tr("Export config"), start, configFilter()},
+                          [guard = QPointer<ConfigEditor>(this)](const QStringList &paths) {
+                              QString error;
+                              if (guard && !paths.isEmpty() && !guard->exportFile(paths.first(), &error))
+                                  QMessageBox::warning(guard, tr("Export config"), error);
+                          });
+    });
+    connect(compare, &QPushButton::clicked, this, &ConfigEditor::openDiff);
+
+    setConfig(RunConfig{});
+}
+
+ConfigEditor::~ConfigEditor() = default;
+
+PathBrowser *ConfigEditor::browser() const
+{
+    return m_browser;
+}
+
+void ConfigEditor::setPathBrowser(PathBrowser *browser)
+{
+    m_browser = browser ? browser : m_localBrowser.get();
+    m_form->setPathBrowser(m_browser);
+}
+
+void ConfigEditor::setProfile(const ClusterProfile &profile)
+{
+    m_estimate->setProfile(profile);
+    m_estimate->setConfig(m_config);
+}
+
+void ConfigEditor::setConfig(const RunConfig &config)
+{
+    m_preset.clear();
+    m_baseDir = QDir::currentPath();  // a run's config holds absolute paths already
+    m_source = QStringLiteral("config.yaml");
+    const QString text = q(configToYaml(config));
+    m_text->setText(text);
+    apply(text, Origin::Load);
+}
+
+void ConfigEditor::setText(const QString &text, const QString &baseDir, const QString &sourceName)
+{
+    m_preset.clear();
+    m_baseDir = baseDir;
+    m_source = sourceName;
+    m_text->setText(text);
+    apply(text, Origin::Load);
+}
+
+QString ConfigEditor::text() const
+{
+    return m_text->text();
+}
+
+// Reads the text with the trainer's loader and shows the result everywhere.
+void ConfigEditor::apply(const QString &text, Origin origin)
+{
+    const std::string source = m_source.toStdString();
+    const ConfigReport report = loadConfigText(text.toStdString(), source, m_baseDir.toStdString());
+    m_problems = report.problems;
+    m_textReadable = parseYaml(text.toStdString(), source).ok();
+    if (m_textReadable) {
+        RunConfig next = report.config;
+        // A value the reader refused while the person edits (wrong type, out of range: a problem
+        // with a line) did not reach report.config; the form keeps the previous value, marked
+        // with the message. A new document has no previous value: the default stands in.
+        for (const auto &problem : report.problems) {
+            const FieldSpec *spec = fieldOf(problem.field);
+            if (spec && !problem.location.empty() && origin != Origin::Load)
+                spec->set(next, spec->get(m_config));
+        }
+        m_config = next;
+        if (origin != Origin::Form)
+            m_form->setConfig(m_config);
+    }
+    m_form->showProblems(m_problems);
+    m_text->showProblems(m_problems);
+    updateControls();
+    m_estimateTimer.start();
+    if (m_valid != isValid()) {
+        m_valid = isValid();
+        emit validityChanged(m_valid);
+    }
+    emit configChanged();
+}
+
+void ConfigEditor::onFieldEdited(const QString &path, const QString &yamlValue)
+{
+    const qsizetype dot = path.indexOf(QLatin1Char('.'));
+    const std::string current = text().toStdString();
+    auto edited = setFieldInText(current, path.left(dot).toStdString(), path.mid(dot + 1).toStdString(),
+                                 yamlValue.toStdString());
+    if (!edited && !parseYaml(current, m_source.toStdString())) {
+        // Typed text that does not parse yet wins over the form: the form goes back to the last
+        // good config and locks until the text is fixed.
+        m_form->setConfig(m_config);
+        apply(text(), Origin::Text);
+        return;
+    }
+    // A JSON document cannot be edited line by line: it becomes the YAML of the form's config.
+    const QString next = edited ? q(edited.value()) : q(configToYaml(m_form->config()));
+    m_text->setText(next);
+    apply(next, Origin::Form);
+}
+
+void ConfigEditor::updateControls()
+{
+    m_form->setEditable(m_editable && m_textReadable);
+    m_form->setToolTip(m_textReadable ? QString() : tr("Fix the YAML error to edit the fields"));
+    m_text->setReadOnly(!m_editable);
+    m_presets->setEnabled(m_editable);
+    m_import->setEnabled(m_editable);
+    {
+        const QSignalBlocker block(m_presets);
+        m_presets->setCurrentIndex(m_presets->findText(m_preset));
+    }
+    if (isValid()) {
+        m_status->setText(tr("✓ valid"));
+        m_status->setStyleSheet(QStringLiteral("color: #1a7f37"));
+    } else {
+        m_status->setText(tr("%n problem(s)", nullptr, static_cast<int>(m_problems.size())));
+        m_status->setStyleSheet(QStringLiteral("color: #cf222e"));
+    }
+    m_status->setToolTip(problems());
+}
+
+QString ConfigEditor::problems() const
+{
+    QStringList lines;
+    for (const auto &problem : m_problems)
+        lines << q(problem.toString());
+    return lines.join(QLatin1Char('\n'));
+}
+
+void ConfigEditor::setEditable(bool editable)
+{
+    m_editable = editable;
+    updateControls();
+}
+
+QStringList ConfigEditor::presetNames() const
+{
+    QStringList names;
+    const QDir dir(QDir(resourcesDir()).filePath(QStringLiteral("presets")));
+    for (const QFileInfo &file : dir.entryInfoList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
+        names << file.completeBaseName();
+    // The demo first: it runs anywhere; the Llama presets follow by size.
+    if (names.removeOne(QStringLiteral("tiny-demo")))
+        names.prepend(QStringLiteral("tiny-demo"));
+    return names;
+}
+
+QString ConfigEditor::presetFile(const QString &name) const
+{
+    return QDir(QDir(resourcesDir()).filePath(QStringLiteral("presets"))).filePath(name + QStringLiteral(".yaml"));
+}
+
+bool ConfigEditor::loadPreset(const QString &name)
+{
+    QString error;
+    if (!presetNames().contains(name) || !importFile(presetFile(name), &error))
+        return false;
+    m_preset = name;
+    updateControls();
+    return true;
+}
+
+bool ConfigEditor::importFile(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        if (error)
+            *error = tr("Cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const QFileInfo info(path);
+    setText(QString::fromUtf8(file.readAll()), info.absolutePath(), info.fileName());
+    return true;
+}
+
+QString ConfigEditor::textForFolder(const QString &folder) const
+{
+    const QString current = text();
+    if (QDir(folder).absolutePath() == QDir(m_baseDir).absolutePath())
+        return current;
+    auto root = parseYaml(current.toStdString(), m_source.toStdString());
+    if (!root)
+        return current;  // written as it is; its problems are shown
+    std::string out = current.toStdString();
+    for (const char *path : {"model.path", "model.tokenizer", "data.files"}) {
+        const std::string p(path);
+        const std::string section = p.substr(0, p.find('.'));
+        const std::string key = p.substr(p.find('.') + 1);
+        const YamlNode *s = root.value().find(section);
+        const YamlNode *node = s ? s->find(key) : nullptr;
+        if (!node)
+            continue;
+        bool relative = node->kind == YamlNode::Kind::Scalar && isRelativePath(node->scalar);
+        for (const auto &item : node->sequence)
+            relative = relative || isRelativePath(item.scalar);
+        if (!relative)
+            continue;
+        const FieldSpec &spec = *findField(section, key);
+        auto edited = setFieldInText(out, section, key, formatFieldValue(spec, spec.get(m_config)));
+        if (!edited)  // JSON: write the whole config, paths resolved
+            return q(configToYaml(m_config));
+        out = edited.value();
+    }
+    return q(out);
+}
+
+bool ConfigEditor::exportFile(const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    const QString text = textForFolder(info.absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    // The document now is that file: its folder anchors relative paths.
+    const QString preset = m_preset;
+    setText(text, info.absolutePath(), info.fileName());
+    m_preset = preset;
+    updateControls();
+    return true;
+}
+
+ConfigDiffDialog *ConfigEditor::openDiff()
+{
+    QList<QPair<QString, QString>> presets;
+    for (const QString &name : presetNames())
+        presets.append({name, presetFile(name)});
+    auto *dialog = new ConfigDiffDialog(m_config, presets, m_browser, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->compareWithPreset(m_preset.isEmpty() ? presets.value(0).first : m_preset);
+    dialog->show();
+    return dialog;
+}
+
+}  // namespace corral
