@@ -5,13 +5,17 @@
 // Without a display, `corral run` falls back to headless. Exit codes: 0 done, 1 run failed, 2 bad usage or config.
 #include "MainWindow.h"
 #include "config/ConfigLoader.h"
+#include "profiles/ProfileStore.h"
+#include "remote/KeychainSecretStore.h"
 #include "runs/HeadlessRun.h"
 #include "runs/LocalRun.h"
 #include "runs/Paths.h"
+#include "runs/RunStore.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <cstdio>
@@ -41,6 +45,36 @@ bool haveDisplay()
     return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
         || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
+
+// What the desktop app is built from: the user's cluster profiles, the run store that remembers
+// cluster runs across restarts, and the system keychain for secrets the person asked to keep.
+// A profiles file or run store that cannot be read is reported and left alone (never overwritten).
+struct Desktop {
+    corral::ProfileStore profiles{corral::ProfileStore::defaultFilePath()};
+    std::unique_ptr<corral::RunStore> store;
+    corral::KeychainSecretStore secrets;
+
+    corral::RunServices services()
+    {
+        corral::RunServices s;
+        s.trainerPath = corral::locateTrainer();
+        if (auto st = profiles.load(); !st)
+            QTextStream(stderr) << "corral: cluster profiles not loaded: " << QString::fromStdString(st.error().toString()) << "\n";
+        else
+            s.profiles = &profiles;
+        const QString data = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+        QDir().mkpath(data);
+        auto opened = corral::RunStore::open(QDir(data).filePath(QStringLiteral("runs.sqlite")));
+        if (!opened)
+            QTextStream(stderr) << "corral: cluster runs will not be remembered: "
+                                << QString::fromStdString(opened.error().toString()) << "\n";
+        else
+            store = std::move(opened).value();
+        s.store = store.get();
+        s.secrets = &secrets;
+        return s;
+    }
+};
 
 int usageError(const QString &message)
 {
@@ -113,7 +147,8 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(CORRAL_VERSION));
 
     if (opt.open) {
-        corral::MainWindow window(corral::locateTrainer());
+        Desktop desktop;
+        corral::MainWindow window(desktop.services());
         QStringList ids;
         for (const QString &dir : std::as_const(opt.runDirs)) {
             const QString id = window.openRunFolder(dir);
@@ -148,7 +183,8 @@ int main(int argc, char **argv)
         return corral::runHeadless(run, out, ::isatty(STDOUT_FILENO) == 1);
     }
 
-    corral::MainWindow window(corral::locateTrainer());
+    Desktop desktop;
+    corral::MainWindow window(desktop.services());
     window.addDraft(report.config, name);
     window.show();
     if (opt.run)

@@ -198,7 +198,10 @@ void ConfigEditor::apply(const QString &text, Origin origin)
         m_valid = isValid();
         emit validityChanged(m_valid);
     }
-    emit configChanged();
+    // Edits only: a config loaded from outside is not news to whoever set it (the main window
+    // would otherwise store back a loaded invalid config with its refused values defaulted).
+    if (origin != Origin::Load)
+        emit configChanged();
 }
 
 void ConfigEditor::onFieldEdited(const QString &path, const QString &yamlValue)

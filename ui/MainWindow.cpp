@@ -2,391 +2,438 @@
 
 #include "CheckpointBrowser.h"
 #include "ConfigEditor.h"
+#include "ConnectionStatusBar.h"
 #include "CurvesPanel.h"
+#include "DialogAuthPrompter.h"
+#include "LogsPanel.h"
+#include "ProfilesDialog.h"
+#include "RunTableView.h"
+#include "SubmitDialog.h"
 #include "config/ConfigLoader.h"
-#include "runs/FollowedRun.h"
-#include "runs/LocalRun.h"
+#include "profiles/ProfileStore.h"
+#include "runs/ClusterRuns.h"
 #include "runs/Paths.h"
 #include "slurm/ClusterProfile.h"
+#include "slurm/ClusterSession.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QIdentityProxyModel>
-#include <QKeySequence>
 #include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableView>
 #include <QToolBar>
+#include <QUrl>
+#include <QVBoxLayout>
 
 namespace corral {
 
 namespace {
-// Colours the state column; colours are a view concern, so corral_core stays free of QtGui.
-class RunStateColors : public QIdentityProxyModel {
-public:
-    using QIdentityProxyModel::QIdentityProxyModel;
-    QVariant data(const QModelIndex &index, int role) const override
-    {
-        if (role == Qt::ForegroundRole && index.column() == RunListModel::State) {
-            switch (static_cast<RunState>(QIdentityProxyModel::data(index, RunListModel::StateRole).toInt())) {
-            case RunState::Running: return QBrush(QColor(0x1f, 0x6f, 0xd1));
-            case RunState::Finished: return QBrush(QColor(0x1a, 0x7f, 0x37));
-            case RunState::Failed: return QBrush(QColor(0xcf, 0x22, 0x2e));
-            default: break;
-            }
-        }
-        return QIdentityProxyModel::data(index, role);
-    }
-};
+RunServices localOnly(QString trainerPath)
+{
+    RunServices services;
+    services.trainerPath = std::move(trainerPath);
+    return services;
+}
 }  // namespace
 
-MainWindow::MainWindow(QString trainerPath, QWidget *parent) : QMainWindow(parent), m_trainerPath(std::move(trainerPath))
+MainWindow::MainWindow(QString trainerPath, QWidget *parent) : MainWindow(localOnly(std::move(trainerPath)), parent) {}
+
+MainWindow::MainWindow(RunServices services, QWidget *parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("Corral"));
-    m_table = new QTableView(this);
-    auto *colors = new RunStateColors(this);
-    colors->setSourceModel(&m_runs);
-    m_table->setModel(colors);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    // Several runs can be selected: their curves overlay; the config shows the current one.
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->hide();
-
-    m_form = new ConfigEditor(this);
-    m_form->setProfile(ClusterProfile::local());  // runs start on the local profile
-    m_curves = new CurvesPanel(m_series, this);
-    m_tabs = new QTabWidget(this);
-    m_tabs->addTab(m_form, tr("Config"));
-    m_tabs->addTab(m_curves, tr("Curves"));
-    m_checkpoints = new CheckpointBrowser(m_runs, m_series, m_trainerPath, this);
-    m_tabs->addTab(m_checkpoints, tr("Checkpoints"));
-    connect(m_checkpoints, &CheckpointBrowser::resumeRequested, this, &MainWindow::draftFromCheckpoint);
-
-    auto *splitter = new QSplitter(this);
-    splitter->setObjectName(QStringLiteral("mainSplitter"));
-    splitter->addWidget(m_table);
-    splitter->addWidget(m_tabs);
-    splitter->setStretchFactor(1, 2);
-    setCentralWidget(splitter);
-
-    auto *toolbar = addToolBar(tr("Runs"));
-    toolbar->setObjectName(QStringLiteral("runsToolbar"));
-    m_newAction = toolbar->addAction(tr("New run…"), this, &MainWindow::newRunFromPreset);
-    m_newAction->setShortcut(QKeySequence::New);
-    m_openAction = toolbar->addAction(tr("Open run…"), this, &MainWindow::openRunFolderDialog);
-    m_openAction->setShortcut(QKeySequence::Open);
-    m_openAction->setToolTip(tr("Follow an existing run folder (metrics.jsonl, events.jsonl)"));
-    m_startAction = toolbar->addAction(tr("Start"), this, [this]() { startSelected(); });
-    m_startAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
-    m_stopAction = toolbar->addAction(tr("Stop"), this, &MainWindow::stopSelected);
-    m_stopAction->setToolTip(tr("Stop at the next step, saving a checkpoint"));
-    m_resumeAction = toolbar->addAction(tr("Resume"), this, [this]() { resumeSelected(); });
-    m_resumeAction->setToolTip(tr("Continue from the newest checkpoint"));
-
-    m_connection = new QLabel(this);
-    statusBar()->addPermanentWidget(m_connection);
-    m_connection->setText(m_trainerPath.isEmpty() ? tr("local: corral-train not found") : tr("local: ready"));
-
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) {
-                if (current.isValid())
-                    showRun(m_runs.runAt(current.row()).id);
-                m_checkpoints->setCurrentRun(current.isValid() ? m_runs.runAt(current.row()).id : QString());
-                updateActions();
-            });
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateCurves);
-    connect(m_form, &ConfigEditor::configChanged, this, [this]() {
-        const QString id = selectedId();
-        if (!id.isEmpty() && m_runs.runAt(m_runs.rowOf(id)).state == RunState::Draft)
-            m_configs[id] = m_form->config();
-        updateActions();
-    });
-
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
-    if (!settings.contains(QStringLiteral("window/geometry"))) {
-        resize(1200, 700);
-        splitter->setSizes({430, 770});
-    }
+    m_prompter = new DialogAuthPrompter(this, this);
+    services.prompter = m_prompter;
+    m_controller = std::make_unique<RunController>(std::move(services));
+    build();
+    buildActions();
+    m_controller->restoreRuns();
+    restoreSettings();
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The panels read the controller's series and connections: they go first.
+    delete takeCentralWidget();
+    m_controller.reset();
+}
 
-void MainWindow::closeEvent(QCloseEvent *event)
+void MainWindow::build()
+{
+    RunController &c = *m_controller;
+    m_table = new RunTableView(c.model(), this);
+    m_form = new ConfigEditor(this);
+    m_curves = new CurvesPanel(c.series(), this);
+    m_logs = new LogsPanel(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("detailTabs"));
+    m_tabs->addTab(m_form, tr("Config"));
+    m_tabs->addTab(m_curves, tr("Curves"));
+    m_tabs->addTab(m_logs, tr("Logs"));
+    m_checkpoints = new CheckpointBrowser(c.model(), c.series(), c.services().trainerPath, this);
+    m_checkpoints->setConnectionProvider([this](const QString &profile) -> SshConnection * {
+        ClusterSession *session = m_controller->cluster().session(profile);
+        return session ? &session->connection() : nullptr;
+    });
+    m_tabs->addTab(m_checkpoints, tr("Checkpoints"));
+    connect(this, &MainWindow::currentRunChanged, m_checkpoints, &CheckpointBrowser::setCurrentRun);
+    connect(m_checkpoints, &CheckpointBrowser::actionFinished, this,
+            [this](bool, const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_checkpoints, &CheckpointBrowser::resumeRequested, this, [this](const QString &id, const QString &dir) {
+        QString error;
+        const QString draft = m_controller->draftFromCheckpoint(id, dir, &error);
+        if (draft.isEmpty())
+            statusBar()->showMessage(tr("No new run from %1: %2").arg(dir, error));
+        else
+            selectRun(draft);
+    });
+    m_notice = new QLabel(this);
+    m_notice->setObjectName(QStringLiteral("notice"));
+    m_notice->setWordWrap(true);
+    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notice->hide();
+
+    auto *detail = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_notice);
+    detailLayout->addWidget(m_tabs, 1);
+    m_splitter = new QSplitter(this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(detail);
+    m_splitter->setStretchFactor(1, 2);
+    setCentralWidget(m_splitter);
+
+    m_connections = new ConnectionStatusBar(this);
+    statusBar()->addPermanentWidget(m_connections);
+    m_connections->setLocal(!c.services().trainerPath.isEmpty(), c.services().trainerPath);
+    syncProfiles();
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        showRun(current.isValid() ? m_controller->model().runAt(current.row()).id : QString());
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateCurves);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        refreshLogs();
+        updateCurves();
+    });
+    connect(m_form, &ConfigEditor::configChanged, this, [this] {
+        m_controller->setDraftConfig(selectedRunId(), m_form->config());
+        setConfigValidity(m_form->isValid(), m_form->problems());
+    });
+    connect(m_form, &ConfigEditor::validityChanged, this, [this] { setConfigValidity(m_form->isValid(), m_form->problems()); });
+    connect(&c, &RunController::runChanged, this, [this](const QString &id) {
+        if (id == selectedRunId())
+            refreshDetail();
+        updateActions();
+    });
+    connect(&c, &RunController::runFailed, this, [this](const QString &id, const QString &summary, const QString &tail) {
+        m_failures.insert(id, {summary, tail});
+        if (id == selectedRunId())
+            refreshDetail();
+    });
+    connect(&c, &RunController::message, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(&c.cluster(), &ClusterRuns::connectionChanged, m_connections, &ConnectionStatusBar::setState);
+    connect(m_connections, &ConnectionStatusBar::reconnectRequested, this, [this](const QString &profile) {
+        if (ClusterSession *session = m_controller->cluster().session(profile))
+            session->reconnect();
+    });
+    m_clock.setInterval(1000);
+    connect(&m_clock, &QTimer::timeout, &c.model(), &RunListModel::refreshDurations);
+    m_clock.start();
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray()))
+        m_splitter->setSizes({470, 730});
+    m_table->horizontalHeader()->restoreState(settings.value(QStringLiteral("runs/header")).toByteArray());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1200, 720);
+    m_tabs->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+    const QString last = settings.value(QStringLiteral("runs/current")).toString();
+    if (m_controller->model().rowOf(last) >= 0)
+        selectRun(last);
+}
+
+void MainWindow::saveSettings() const
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
-    if (auto *splitter = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
-        settings.setValue(QStringLiteral("window/splitter"), splitter->saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/tab"), m_tabs->currentIndex());
+    settings.setValue(QStringLiteral("runs/header"), m_table->horizontalHeader()->saveState());
+    const QString current = selectedRunId();
+    const auto run = m_controller->run(current);
+    // A draft does not outlive the session; remember the run it came from instead of nothing.
+    if (run && run->state != RunState::Draft)
+        settings.setValue(QStringLiteral("runs/current"), current);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
     QMainWindow::closeEvent(event);
 }
 
 QString MainWindow::addDraft(const RunConfig &config, const QString &name)
 {
-    RunEntry entry;
-    entry.id = newRunDirectory(name);
-    entry.name = name;
-    entry.maxSteps = config.train.max_steps;
-    m_configs.insert(entry.id, config);
-    const int row = m_runs.addRun(entry);
-    m_table->selectRow(row);
-    showRun(entry.id);
-    return entry.id;
+    const QString id = m_controller->addDraft(config, name);
+    selectRun(id);
+    return id;
 }
 
-QString MainWindow::selectedId() const
+QString MainWindow::selectedRunId() const
 {
-    const QModelIndex current = m_table->selectionModel()->currentIndex();
-    return current.isValid() ? m_runs.runAt(current.row()).id : QString();
+    return m_table->currentRunId();
 }
 
-QStringList MainWindow::selectedIds() const
+void MainWindow::selectRun(const QString &id)
 {
-    QList<int> rows;
-    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
-        rows << index.row();
-    std::sort(rows.begin(), rows.end());  // list order, not click order: a stable legend
-    QStringList ids;
-    for (const int row : rows)
-        ids << m_runs.runAt(row).id;
-    return ids;
+    m_table->selectRun(id);
+    showRun(id);  // also when it was current already
+}
+
+void MainWindow::showRun(const QString &id)
+{
+    const bool changed = id != m_shownId;
+    m_shownId = id;
+    const auto run = m_controller->run(id);
+    const auto config = run ? m_controller->config(id) : std::nullopt;
+    if (changed || (run && run->state == RunState::Draft)) {
+        // The resource estimate weighs the config against the GPUs of the run's profile.
+        ClusterProfile profile = ClusterProfile::local();
+        if (ProfileStore *store = m_controller->services().profiles; store && run) {
+            for (const ClusterProfile &p : store->profiles())
+                if (p.name == run->profile)
+                    profile = p;
+        }
+        m_form->setProfile(profile);
+        m_form->setConfig(config.value_or(RunConfig{}));
+        m_form->setEditable(run && run->state == RunState::Draft);
+        m_configValid = m_form->isValid();
+        m_configProblems = m_form->problems();
+    }
+    refreshDetail();
+    updateActions();
+    if (changed)
+        emit currentRunChanged(id);
+}
+
+void MainWindow::setConfigValidity(bool valid, const QString &problems)
+{
+    m_configValid = valid;
+    m_configProblems = valid ? QString() : problems;
+    refreshDetail();
+    updateActions();
+}
+
+QString MainWindow::noticeText() const
+{
+    return m_notice->isHidden() ? QString() : m_notice->text();
+}
+
+void MainWindow::refreshDetail()
+{
+    const QString id = selectedRunId();
+    const auto run = m_controller->run(id);
+    QString text;
+    QString color;
+    if (run && run->state == RunState::Draft && !m_configValid) {
+        text = tr("The config has problems; Submit stays disabled until they are fixed:\n%1").arg(m_configProblems);
+        color = QStringLiteral("#9a6700");
+    } else if (run && (run->state == RunState::Failed || run->state == RunState::Timeout)) {
+        const auto failure = m_failures.value(id, {runStateName(run->state) + QStringLiteral(": ") + run->reason, QString()});
+        QStringList tail = failure.second.split(QLatin1Char('\n'));
+        if (tail.size() > 12)
+            tail = tail.mid(tail.size() - 12);
+        text = failure.first;
+        if (!failure.second.isEmpty())
+            text += tr("\n— end of stderr —\n%1").arg(tail.join(QLatin1Char('\n')));
+        color = QStringLiteral("#cf222e");
+    }
+    m_notice->setText(text);
+    m_notice->setStyleSheet(QStringLiteral("QLabel { color: %1; border: 1px solid %1; border-radius: 3px; padding: 4px; }").arg(color));
+    m_notice->setVisible(!text.isEmpty());
+    refreshLogs();
+}
+
+void MainWindow::refreshLogs()
+{
+    // Read only while the Logs tab is shown: listing a cluster run must not open a connection.
+    if (m_tabs->currentWidget() == m_logs)
+        m_logs->setSources(m_controller->logSources(selectedRunId()));
 }
 
 void MainWindow::updateCurves()
 {
     QList<ChartRun> runs;
-    for (const QString &id : selectedIds())
-        runs.append({id, m_runs.runAt(m_runs.rowOf(id)).name});
+    const bool curvesShown = m_tabs->currentWidget() == m_curves;
+    for (const QString &id : m_table->selectedRunIds()) {
+        if (curvesShown)
+            m_controller->ensureFollowed(id);
+        runs.append({id, m_controller->run(id)->name});
+    }
     m_curves->setRuns(runs);
 }
 
 void MainWindow::showCurvesOf(const QStringList &ids)
 {
     QItemSelection selection;
+    QAbstractItemModel *model = m_table->model();
     for (const QString &id : ids) {
-        const int row = m_runs.rowOf(id);
+        const int row = m_controller->model().rowOf(id);
         if (row >= 0)
-            selection.select(m_table->model()->index(row, 0),
-                             m_table->model()->index(row, RunListModel::ColumnCount - 1));
+            selection.select(model->index(row, 0), model->index(row, RunListModel::ColumnCount - 1));
     }
-    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
-    if (!ids.isEmpty() && m_runs.rowOf(ids.first()) >= 0)
-        m_table->selectionModel()->setCurrentIndex(m_table->model()->index(m_runs.rowOf(ids.first()), 0),
-                                                   QItemSelectionModel::NoUpdate);
     m_tabs->setCurrentWidget(m_curves);
-}
-
-QString MainWindow::openRunFolder(const QString &dir)
-{
-    const QString id = QDir(dir).absolutePath();
-    if (m_runs.rowOf(id) >= 0)
-        return id;
-    const QDir runDir(id);
-    if (!runDir.exists(QStringLiteral("metrics.jsonl")) && !runDir.exists(QStringLiteral("events.jsonl"))) {
-        statusBar()->showMessage(tr("Not a run folder (no metrics.jsonl or events.jsonl): %1").arg(id));
-        return {};
-    }
-    RunEntry entry;
-    entry.id = id;
-    entry.name = QFileInfo(id).fileName();
-    entry.state = RunState::Running;
-    entry.started = QFileInfo(runDir.filePath(QStringLiteral("config.yaml"))).lastModified();
-    const ConfigReport report = loadConfigFile(runDir.filePath(QStringLiteral("config.yaml")).toStdString());
-    if (report.ok()) {
-        m_configs.insert(id, report.config);
-        entry.maxSteps = report.config.train.max_steps;
-    }
-    m_runs.addRun(entry);
-
-    auto *followed = new FollowedRun(id, this);
-    m_followed.insert(id, followed);
-    connect(followed, &FollowedRun::metricsArrived, this,
-            [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
-    connect(followed, &FollowedRun::eventsArrived, this,
-            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
-    connect(followed, &FollowedRun::progressChanged, this, [this, id, followed]() {
-        const int row = m_runs.rowOf(id);
-        if (row < 0 || m_active.contains(id))
-            return;
-        RunEntry e = m_runs.runAt(row);
-        e.step = followed->progress().step;
-        e.maxSteps = std::max(e.maxSteps, followed->progress().maxSteps);
-        e.bestValLoss = followed->progress().bestValLoss;
-        e.state = followed->state();
-        m_runs.updateRun(e);
-        updateActions();
-    });
-    followed->start();
-    return id;
-}
-
-void MainWindow::openRunFolderDialog()
-{
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"), runsRoot());
-    if (dir.isEmpty())
-        return;
-    const QString id = openRunFolder(dir);
-    if (!id.isEmpty())
-        showCurvesOf({id});
-}
-
-void MainWindow::showRun(const QString &id)
-{
-    const int row = m_runs.rowOf(id);
-    if (row < 0)
-        return;
-    m_form->setConfig(m_configs.value(id));
-    m_form->setEditable(m_runs.runAt(row).state == RunState::Draft);
+    m_table->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (!ids.isEmpty() && m_controller->model().rowOf(ids.first()) >= 0)
+        m_table->selectionModel()->setCurrentIndex(model->index(m_controller->model().rowOf(ids.first()), 0),
+                                                   QItemSelectionModel::NoUpdate);
 }
 
 void MainWindow::updateActions()
 {
-    const QString id = selectedId();
-    const int row = m_runs.rowOf(id);
-    const bool draft = row >= 0 && m_runs.runAt(row).state == RunState::Draft;
-    m_startAction->setEnabled(draft && m_form->isValid() && !m_trainerPath.isEmpty());
-    m_startAction->setToolTip(draft && !m_form->isValid() ? m_form->problems() : tr("Start the run on the local profile"));
-    m_stopAction->setEnabled(m_active.contains(id));
-    const RunState state = row >= 0 ? m_runs.runAt(row).state : RunState::Draft;
-    m_resumeAction->setEnabled(!m_active.contains(id) && (state == RunState::Stopped || state == RunState::Failed));
+    const QString id = selectedRunId();
+    const auto run = m_controller->run(id);
+    const bool draft = run && run->state == RunState::Draft;
+    QAction *submit = m_actions.value(QStringLiteral("submit"));
+    submit->setEnabled(draft && m_configValid);
+    submit->setToolTip(draft && !m_configValid ? tr("The config has problems:\n%1").arg(m_configProblems)
+                                               : tr("Review and submit the selected draft (Ctrl+Return)"));
+    m_actions.value(QStringLiteral("cancel"))->setEnabled(m_controller->canCancel(id));
+    m_actions.value(QStringLiteral("resume"))->setEnabled(m_controller->canResume(id));
+    m_actions.value(QStringLiteral("duplicate"))->setEnabled(run && m_controller->config(id).has_value());
+    m_actions.value(QStringLiteral("reveal"))->setEnabled(run && run->state != RunState::Draft);
 }
 
 bool MainWindow::startSelected()
 {
-    const QString id = selectedId();
-    const int row = m_runs.rowOf(id);
-    if (row < 0 || m_runs.runAt(row).state != RunState::Draft)
-        return false;
-    if (!m_form->isValid()) {
-        statusBar()->showMessage(tr("Not started: %1").arg(m_form->problems()));
+    QString error;
+    if (!m_configValid) {
+        statusBar()->showMessage(tr("Not started: %1").arg(m_configProblems));
         return false;
     }
-    return launch(id, /*resume=*/false);
+    if (!m_controller->startLocal(selectedRunId(), &error)) {
+        statusBar()->showMessage(tr("Not started: %1").arg(error));
+        return false;
+    }
+    m_tabs->setCurrentWidget(m_curves);
+    return true;
 }
 
-bool MainWindow::resumeSelected()
+SubmitDialog *MainWindow::submitSelected()
 {
-    const QString id = selectedId();
-    const int row = m_runs.rowOf(id);
-    if (row < 0 || m_active.contains(id)
-        || (m_runs.runAt(row).state != RunState::Stopped && m_runs.runAt(row).state != RunState::Failed))
-        return false;
-    return launch(id, /*resume=*/true);
+    const QString id = selectedRunId();
+    if (!m_actions.value(QStringLiteral("submit"))->isEnabled())
+        return nullptr;
+    const QString last = QSettings().value(QStringLiteral("submit/profile"), QStringLiteral("local")).toString();
+    auto *dialog = new SubmitDialog(*m_controller, id, last, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SubmitDialog::submitted, this, [this](const QString &runId, const QString &profile) {
+        QSettings().setValue(QStringLiteral("submit/profile"), profile);
+        selectRun(runId);
+        m_tabs->setCurrentWidget(profile == QLatin1StringView("local") ? static_cast<QWidget *>(m_curves) : m_logs);
+    });
+    dialog->open();
+    return dialog;
+}
+
+QMessageBox *MainWindow::cancelSelected()
+{
+    const QString id = selectedRunId();
+    const auto run = m_controller->run(id);
+    if (!run || !m_controller->canCancel(id))
+        return nullptr;
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Cancel run"),
+                                run->isRemote() ? tr("Cancel %1 (job %2 on %3)? Its checkpoints stay; Resume continues from the newest.")
+                                                      .arg(run->name, run->jobId, run->profile)
+                                                : tr("Stop %1? It saves a checkpoint at the next step; Resume continues from it.").arg(run->name),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(QStringLiteral("cancelQuestion"));
+    box->setDefaultButton(QMessageBox::No);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, id, box] {
+        if (box->clickedButton() == box->button(QMessageBox::Yes))
+            m_controller->cancel(id);
+    });
+    box->open();
+    return box;
 }
 
 void MainWindow::stopSelected()
 {
-    if (LocalRun *run = m_active.value(selectedId())) {
-        run->stop();
-        statusBar()->showMessage(tr("Stopping at the next step…"));
-    }
+    m_controller->cancel(selectedRunId());
 }
 
-bool MainWindow::launch(const QString &id, bool resume)
+bool MainWindow::resumeSelected()
 {
-    const int row = m_runs.rowOf(id);
-    // The run's own watcher reads its files again from the start: drop what was shown, and
-    // stop following a folder that was only opened.
-    if (FollowedRun *followed = m_followed.take(id))
-        followed->deleteLater();
-    m_series.resetRun(id);
-    auto *run = new LocalRun(m_configs.value(id), id, m_trainerPath, this);
-    run->setResumeFrom(m_resumeFrom.take(id));
-    connect(run, &LocalRun::metricsArrived, this,
-            [this, id](const QVector<MetricRecord> &records, bool restarted) { onMetrics(id, records, restarted); });
-    connect(run, &LocalRun::eventsArrived, this,
-            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
-    connect(run, &LocalRun::progressChanged, this, [this, id, run]() {
-        RunEntry entry = m_runs.runAt(m_runs.rowOf(id));
-        entry.step = run->progress().step;
-        entry.bestValLoss = run->progress().bestValLoss;
-        m_runs.updateRun(entry);
-    });
-    connect(run, &LocalRun::finished, this, [this, id](bool ok, const QString &message) { onFinished(id, ok, message); });
     QString error;
-    if (!run->start(&error, resume)) {
-        delete run;
-        statusBar()->showMessage(tr("Not started: %1").arg(error));
+    if (!m_controller->resume(selectedRunId(), &error)) {
+        statusBar()->showMessage(tr("Not resumed: %1").arg(error));
         return false;
     }
-    m_active.insert(id, run);
-    RunEntry entry = m_runs.runAt(row);
-    entry.state = RunState::Running;
-    if (!resume)
-        entry.started = QDateTime::currentDateTime();
-    m_runs.updateRun(entry);
-    m_form->setEditable(false);
-    m_tabs->setCurrentWidget(m_curves);
-    statusBar()->showMessage(tr("Started %1 in %2").arg(entry.name, id), 5000);
-    updateActions();
+    m_failures.remove(selectedRunId());
+    refreshDetail();
     return true;
 }
 
-void MainWindow::onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted)
+QString MainWindow::duplicateSelected()
 {
-    m_series.appendMetrics(id, records, restarted);  // the curves panel hears of it and redraws, coalesced
-}
-
-void MainWindow::onFinished(const QString &id, bool ok, const QString &message)
-{
-    bool stopped = false;
-    if (LocalRun *run = m_active.take(id)) {
-        stopped = run->wasStopped();
-        run->deleteLater();
+    const QString id = m_controller->duplicate(selectedRunId());
+    if (!id.isEmpty()) {
+        selectRun(id);
+        m_tabs->setCurrentWidget(m_form);
     }
-    const int row = m_runs.rowOf(id);
-    if (row >= 0) {
-        RunEntry entry = m_runs.runAt(row);
-        entry.state = stopped ? RunState::Stopped : ok ? RunState::Finished : RunState::Failed;
-        m_runs.updateRun(entry);
-    }
-    statusBar()->showMessage(stopped ? tr("Run stopped with a checkpoint: %1").arg(id)
-                             : ok    ? tr("Run finished: %1").arg(id)
-                                     : tr("Run failed: %1").arg(message));
-    updateActions();
-}
-
-QString MainWindow::draftFromCheckpoint(const QString &sourceId, const QString &checkpointDir)
-{
-    const int row = m_runs.rowOf(sourceId);
-    if (row < 0 || m_runs.runAt(row).profile != QLatin1StringView("local") || !m_configs.contains(sourceId)) {
-        statusBar()->showMessage(tr("Cannot start a run here from %1: not a local run with a readable config").arg(checkpointDir));
-        return {};
-    }
-    const QString id = addDraft(m_configs.value(sourceId), m_runs.runAt(row).name + QStringLiteral("-from-")
-                                                               + QFileInfo(checkpointDir).fileName());
-    m_resumeFrom.insert(id, checkpointDir);
-    m_tabs->setCurrentWidget(m_form);
-    statusBar()->showMessage(tr("Start runs this config from %1").arg(checkpointDir));
     return id;
 }
 
-void MainWindow::newRunFromPreset()
+ProfilesDialog *MainWindow::showProfiles()
 {
-    const QString file = QFileDialog::getOpenFileName(this, tr("New run from config"),
-                                                      QDir(resourcesDir()).filePath(QStringLiteral("presets")),
-                                                      tr("Run configs (*.yaml *.yml *.json)"));
-    if (file.isEmpty())
-        return;
-    const ConfigReport report = loadConfigFile(file.toStdString());
-    if (!report.ok()) {
-        QMessageBox::warning(this, tr("Config has problems"), QString::fromStdString(report.summary()));
-        return;
-    }
-    addDraft(report.config, QFileInfo(file).completeBaseName());
+    ProfileStore *store = m_controller->services().profiles;
+    if (!store)
+        return nullptr;
+    auto *dialog = new ProfilesDialog(*store, m_prompter, m_controller->services().secrets, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ProfilesDialog::profilesChanged, this, &MainWindow::syncProfiles);
+    dialog->open();
+    return dialog;
+}
+
+void MainWindow::syncProfiles()
+{
+    QStringList names;
+    if (ProfileStore *store = m_controller->services().profiles)
+        for (const ClusterProfile &p : store->profiles())
+            if (!p.isLocal())
+                names << p.name;
+    m_connections->setProfiles(names);
+}
+
+QString MainWindow::openRunFolder(const QString &dir)
+{
+    QString error;
+    const QString id = m_controller->openRunFolder(dir, &error);
+    if (id.isEmpty())
+        statusBar()->showMessage(error);
+    return id;
 }
 
 }  // namespace corral

@@ -43,6 +43,14 @@ public:
 
     // An unknown host key: true to trust it (it is then added to known_hosts), false to refuse.
     virtual bool acceptUnknownHostKey(const HostKeyQuestion &question) = 0;
+    // A CHANGED host key (or another key type on record): the connection is refused whatever
+    // happens here; this only tells the person why, in words (`explanation`), before the error
+    // comes back. Nothing can be accepted from here. Default: say nothing.
+    virtual void hostKeyChanged(const HostKeyQuestion &question, const QString &explanation)
+    {
+        Q_UNUSED(question);
+        Q_UNUSED(explanation);
+    }
     // The passphrase for an encrypted private key; nullopt when the user cancels.
     virtual std::optional<SecretAnswer> keyPassphrase(const QString &keyFile, int attempt) = 0;
     // The password for user@host; nullopt when the user cancels.

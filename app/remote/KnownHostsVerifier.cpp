@@ -63,13 +63,17 @@ Status KnownHostsVerifier::verify(ssh_session session) const
     case SSH_KNOWN_HOSTS_OK:
         return okStatus();
     case SSH_KNOWN_HOSTS_CHANGED:
-    case SSH_KNOWN_HOSTS_OTHER:
-        return hostError(m_host,
-                         QStringLiteral("WARNING: the host key of %1 has CHANGED since it was recorded in %2 "
-                                        "(now %3 %4). Someone may be intercepting the connection, or the "
-                                        "server was reinstalled. Refusing to connect; if the change is "
-                                        "expected, remove the old entry (ssh-keygen -R '%1' -f %2) and connect again.")
-                             .arg(question.host, question.knownHostsFile, question.keyType, question.fingerprint));
+    case SSH_KNOWN_HOSTS_OTHER: {
+        const QString explanation =
+            QStringLiteral("WARNING: the host key of %1 has CHANGED since it was recorded in %2 "
+                           "(now %3 %4). Someone may be intercepting the connection, or the "
+                           "server was reinstalled. Refusing to connect; if the change is "
+                           "expected, remove the old entry (ssh-keygen -R '%1' -f %2) and connect again.")
+                .arg(question.host, question.knownHostsFile, question.keyType, question.fingerprint);
+        if (m_prompter != nullptr)
+            m_prompter->hostKeyChanged(question, explanation);  // told, never asked
+        return hostError(m_host, explanation);
+    }
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
         if (m_prompter == nullptr || !m_prompter->acceptUnknownHostKey(question))

@@ -1,5 +1,8 @@
 #include "runs/RunListModel.h"
 
+#include "runs/RunProgress.h"
+
+#include <algorithm>
 #include <cmath>
 
 namespace corral {
@@ -7,13 +10,42 @@ namespace corral {
 QString runStateName(RunState state)
 {
     switch (state) {
-    case RunState::Draft: return QStringLiteral("draft");
-    case RunState::Running: return QStringLiteral("running");
-    case RunState::Finished: return QStringLiteral("finished");
-    case RunState::Failed: return QStringLiteral("failed");
-    case RunState::Stopped: return QStringLiteral("stopped");
+    case RunState::Draft: return QStringLiteral("DRAFT");
+    case RunState::Finished: return QStringLiteral("COMPLETED");
+    case RunState::Failed: return QStringLiteral("FAILED");
+    case RunState::Stopped: return QStringLiteral("STOPPED");
+    case RunState::Running: return QStringLiteral("RUNNING");
+    case RunState::Submitting: return QStringLiteral("SUBMITTING");
+    case RunState::Pending: return QStringLiteral("PENDING");
+    case RunState::Cancelled: return QStringLiteral("CANCELLED");
+    case RunState::Timeout: return QStringLiteral("TIMEOUT");
+    case RunState::Unknown: return QStringLiteral("UNKNOWN");
     }
     return {};
+}
+
+bool isActiveRunState(RunState state)
+{
+    return state == RunState::Running || state == RunState::Submitting || state == RunState::Pending;
+}
+
+RunState runStateFromSlurm(SlurmJobState state)
+{
+    switch (state) {
+    case SlurmJobState::Pending:
+    case SlurmJobState::Requeued:
+    case SlurmJobState::Preempted: return RunState::Pending;  // the job script requeues itself
+    case SlurmJobState::Running:
+    case SlurmJobState::Completing: return RunState::Running;
+    case SlurmJobState::Completed: return RunState::Finished;
+    case SlurmJobState::Failed:
+    case SlurmJobState::NodeFail:
+    case SlurmJobState::OutOfMemory: return RunState::Failed;
+    case SlurmJobState::Cancelled: return RunState::Cancelled;
+    case SlurmJobState::Timeout: return RunState::Timeout;
+    case SlurmJobState::Unknown: return RunState::Unknown;
+    }
+    return RunState::Unknown;
 }
 
 int RunListModel::rowCount(const QModelIndex &parent) const
@@ -24,6 +56,16 @@ int RunListModel::rowCount(const QModelIndex &parent) const
 int RunListModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString RunListModel::durationText(const RunEntry &run, const QDateTime &now)
+{
+    if (!run.submitted.isValid() || run.state == RunState::Draft)
+        return {};
+    const QDateTime end = run.ended.isValid() ? run.ended : isActiveRunState(run.state) ? now : QDateTime();
+    if (!end.isValid())
+        return {};
+    return formatDuration(static_cast<double>(run.submitted.secsTo(end)));
 }
 
 QVariant RunListModel::data(const QModelIndex &index, int role) const
@@ -38,14 +80,34 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
         case State: return runStateName(run.state);
         case Progress: return run.maxSteps > 0 ? QStringLiteral("%1/%2").arg(run.step).arg(run.maxSteps) : QString();
         case BestValLoss: return std::isfinite(run.bestValLoss) ? QString::number(run.bestValLoss, 'f', 4) : QString();
-        case Started: return run.started.isValid() ? run.started.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
+        case Submitted: return run.submitted.isValid() ? run.submitted.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
+        case Duration: return durationText(run, QDateTime::currentDateTimeUtc());
         default: return {};
         }
     }
     if (role == StateRole)
         return static_cast<int>(run.state);
-    if (role == Qt::ToolTipRole)
+    if (role == IdRole)
         return run.id;
+    if (role == ProgressRole)
+        return run.maxSteps > 0 ? std::clamp(static_cast<double>(run.step) / static_cast<double>(run.maxSteps), 0.0, 1.0)
+                                : -1.0;
+    if (role == Qt::ToolTipRole) {
+        if (index.column() == State) {
+            QStringList parts{runStateName(run.state)};
+            if (!run.jobId.isEmpty())
+                parts << QStringLiteral("job %1").arg(run.jobId);
+            if (run.exitCode)
+                parts << QStringLiteral("exit code %1").arg(*run.exitCode);
+            if (!run.reason.isEmpty())
+                parts << run.reason;
+            return parts.join(QStringLiteral(" · "));
+        }
+        return run.runDir.isEmpty() ? run.id : run.runDir;
+    }
+    if (role == Qt::TextAlignmentRole && (index.column() == Progress || index.column() == BestValLoss
+                                          || index.column() == Duration))
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
 
@@ -59,7 +121,8 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
     case State: return tr("State");
     case Progress: return tr("Step");
     case BestValLoss: return tr("Best val loss");
-    case Started: return tr("Started");
+    case Submitted: return tr("Submitted");
+    case Duration: return tr("Duration");
     default: return {};
     }
 }
@@ -82,6 +145,16 @@ void RunListModel::updateRun(const RunEntry &entry)
     emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
+bool RunListModel::changeId(const QString &from, const QString &to)
+{
+    const int row = rowOf(from);
+    if (row < 0 || (from != to && rowOf(to) >= 0))
+        return false;
+    m_runs[row].id = to;
+    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    return true;
+}
+
 int RunListModel::rowOf(const QString &id) const
 {
     for (int i = 0; i < m_runs.size(); ++i) {
@@ -89,6 +162,14 @@ int RunListModel::rowOf(const QString &id) const
             return i;
     }
     return -1;
+}
+
+void RunListModel::refreshDurations()
+{
+    for (int row = 0; row < m_runs.size(); ++row) {
+        if (isActiveRunState(m_runs.at(row).state))
+            emit dataChanged(index(row, Duration), index(row, Duration), {Qt::DisplayRole});
+    }
 }
 
 }  // namespace corral

@@ -19,9 +19,14 @@ void JobMonitor::follow(const QString &jobId, const SlurmJobStatus &lastKnown)
         m_timer.start();
 }
 
+void JobMonitor::setPaused(bool paused)
+{
+    m_paused = paused;
+}
+
 void JobMonitor::pollNow()
 {
-    if (m_inFlight || m_active.isEmpty())
+    if (m_inFlight || m_paused || m_active.isEmpty())
         return;
     m_inFlight = true;
     const QStringList ids = m_active.keys();

@@ -23,6 +23,9 @@ public:
     QStringList activeJobs() const { return m_active.keys(); }
     SlurmJobStatus status(const QString &jobId) const { return m_active.value(jobId, m_ended.value(jobId)); }
     void pollNow();  // one round now (if none is running)
+    // Paused: no rounds at all (a login the person refused is not asked again every interval).
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused; }
 
 signals:
     void statusChanged(const corral::SlurmJobStatus &status);
@@ -37,6 +40,7 @@ private:
     QHash<QString, SlurmJobStatus> m_active;
     QHash<QString, SlurmJobStatus> m_ended;
     bool m_inFlight = false;
+    bool m_paused = false;
 };
 
 }  // namespace corral

@@ -63,6 +63,36 @@ QFuture<Result<QString>> SlurmClient::submit(SubmitRequest request)
     });
 }
 
+QFuture<Result<QString>> SlurmClient::resubmit(QString runDir)
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<QString>([runDir = std::move(runDir), timeoutMs](SshWorker &worker) -> Result<QString> {
+        const QString script = runDir + QStringLiteral("/job.sbatch");
+        auto submitted = runChecked(worker, {QStringLiteral("sbatch"), QStringLiteral("--parsable"), script}, timeoutMs);
+        if (!submitted)
+            return submitted.error();
+        return parseSbatchJobId(QString::fromUtf8(submitted.value().out));
+    });
+}
+
+QFuture<Result<ClusterInfo>> SlurmClient::clusterInfo()
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<ClusterInfo>([timeoutMs](SshWorker &worker) -> Result<ClusterInfo> {
+        auto listed = runChecked(worker, sinfoCommand(), timeoutMs);
+        if (!listed)
+            return listed.error();
+        ClusterInfo info = parseSinfo(QString::fromUtf8(listed.value().out));
+        if (info.partitions.isEmpty())
+            return makeError(ErrorCode::Parse,
+                             QStringLiteral("sinfo listed no partitions: %1")
+                                 .arg(QString::fromUtf8(listed.value().out.left(300)))
+                                 .toStdString(),
+                             worker.endpoint().display().toStdString());
+        return info;
+    });
+}
+
 Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringList &jobIds, int timeoutMs)
 {
     JobStatuses statuses;

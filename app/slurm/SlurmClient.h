@@ -4,6 +4,7 @@
 // scontrol for jobs squeue no longer lists), cancel, and the tail of a job's output. Each
 // operation is one job on the connection's worker, so its steps never interleave with others.
 #include "config/Result.h"
+#include "slurm/SinfoParser.h"
 #include "slurm/SlurmJobState.h"
 
 #include <QFuture>
@@ -28,6 +29,10 @@ public:
     explicit SlurmClient(SshConnection &ssh, int commandTimeoutMs = 30000);
 
     QFuture<Result<QString>> submit(SubmitRequest request);  // the job id
+    // Submits RUN_DIR/job.sbatch again as it is (a resume: the script passes --resume auto).
+    QFuture<Result<QString>> resubmit(QString runDir);
+    // The partitions, their nodes and GPUs (`sinfo`), for the profile dialog.
+    QFuture<Result<ClusterInfo>> clusterInfo();
     // One status per asked id; ids no command knows come back as Unknown.
     QFuture<Result<JobStatuses>> poll(QStringList jobIds);
     QFuture<Status> cancel(QString jobId);

@@ -303,8 +303,8 @@ private slots:
         window.showCurvesOf({id});
         CheckpointBrowser *browser = window.checkpoints();
         QCOMPARE(browser->currentRun(), id);
-        auto *tabs = window.findChild<QTabWidget *>();
-        QVERIFY(tabs && tabs->indexOf(browser) >= 0);
+        QTabWidget *tabs = window.detailTabs();
+        QVERIFY(tabs->indexOf(browser) >= 0);
         QCOMPARE(tabs->tabText(tabs->indexOf(browser)), QStringLiteral("Checkpoints"));
         QTRY_COMPARE_WITH_TIMEOUT(browser->table()->model()->rowCount(), 2, 10000);
         // Joined with the metrics the window follows: a val loss at each checkpoint's step.
@@ -325,11 +325,13 @@ private slots:
         browser->selectSteps({2});
         QVERIFY(browser->resumeFromSelected());
         QCOMPARE(window.runModel()->rowCount(), 2);
-        const RunEntry draft = window.runModel()->runAt(1);
+        QVERIFY(window.selectedRunId() != id);  // the new draft is selected
+        const RunEntry draft = window.runModel()->runAt(window.runModel()->rowOf(window.selectedRunId()));
         QCOMPARE(draft.state, RunState::Draft);
         QCOMPARE(draft.name, QStringLiteral("demo-from-step-00000002"));
         QVERIFY(window.startSelected());
-        QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->runAt(1).state, RunState::Finished, 180000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.runModel()->runAt(window.runModel()->rowOf(draft.id)).state, RunState::Finished,
+                                  180000);
         QFile metrics(draft.id + QStringLiteral("/metrics.jsonl"));
         QVERIFY(metrics.open(QIODevice::ReadOnly));
         QList<qint64> trainSteps;

@@ -1,0 +1,169 @@
+#include "slurm/ClusterSession.h"
+
+#include "remote/ShellQuote.h"
+#include "remote/SshConnection.h"
+#include "runs/RemoteRunFollower.h"
+#include "runs/RunStore.h"
+#include "slurm/JobMonitor.h"
+#include "slurm/SlurmClient.h"
+
+#include <QFileInfo>
+#include <QPromise>
+
+namespace corral {
+
+ClusterSession::ClusterSession(ClusterProfile profile, AuthPrompter *prompter, RememberedSecrets secrets,
+                               RunStore *store, int pollIntervalMs, QObject *parent)
+    : QObject(parent), m_profile(std::move(profile)), m_store(store)
+{
+    m_ssh = std::make_unique<SshConnection>(m_profile.ssh, prompter, std::move(secrets));
+    m_slurm = std::make_unique<SlurmClient>(*m_ssh);
+    m_monitor = std::make_unique<JobMonitor>(*m_slurm, pollIntervalMs);
+    m_stateMessage = tr("not connected");
+    connect(m_ssh.get(), &SshConnection::stateChanged, this, &ClusterSession::onState);
+    connect(m_ssh.get(), &SshConnection::transferProgress, this, &ClusterSession::uploadProgress);
+    connect(m_monitor.get(), &JobMonitor::statusChanged, this, &ClusterSession::statusChanged);
+    if (m_store) {
+        m_follower = std::make_unique<RemoteRunFollower>(*m_store, *m_monitor, m_profile.name);
+        connect(m_follower.get(), &RemoteRunFollower::storeFailed, this, &ClusterSession::storeFailed);
+    }
+}
+
+ClusterSession::~ClusterSession()
+{
+    // The follower and monitor refer to the client and the connection: they go first.
+    m_follower.reset();
+    m_monitor.reset();
+    m_slurm.reset();
+    m_ssh.reset();
+}
+
+void ClusterSession::onState(ConnectionState state, const QString &message)
+{
+    m_state = state;
+    m_stateMessage = message;
+    if (state == ConnectionState::Connected) {
+        m_everConnected = true;
+        m_monitor->setPaused(false);
+    } else if (state == ConnectionState::Disconnected && !m_everConnected) {
+        // A refused host key or login: asking again every poll interval would nag; wait for reconnect().
+        m_monitor->setPaused(true);
+    }
+    emit stateChanged(state, message);
+}
+
+void ClusterSession::reconnect()
+{
+    m_monitor->setPaused(false);
+    (void)m_ssh->connectToHost();
+    m_monitor->pollNow();
+}
+
+Status ClusterSession::resumeActiveRuns()
+{
+    if (!m_follower)
+        return okStatus();
+    return m_follower->resumeActiveRuns();
+}
+
+void ClusterSession::track(const QString &jobId, const QString &name, const QString &runDir, const QString &configYaml)
+{
+    SlurmJobStatus pending;
+    pending.jobId = jobId;
+    pending.state = SlurmJobState::Pending;
+    if (m_follower) {
+        StoredRun run;
+        run.name = name;
+        run.profile = m_profile.name;
+        run.jobId = jobId;
+        run.runDir = runDir;
+        run.configYaml = configYaml;
+        run.submittedAt = QDateTime::currentDateTimeUtc();
+        run.status = pending;
+        if (auto st = m_follower->track(run); !st)
+            emit storeFailed(QString::fromStdString(st.error().toString()));
+        else
+            return;
+    }
+    m_monitor->follow(jobId, pending);
+}
+
+QFuture<Result<QString>> ClusterSession::submit(const RemoteRunPlan &plan, const QString &name)
+{
+    auto promise = std::make_shared<QPromise<Result<QString>>>();
+    promise->start();
+    auto fail = [promise](const Error &error) {
+        promise->addResult(Result<QString>(error));
+        promise->finish();
+    };
+    const QString runYaml = QString::fromUtf8(plan.runYaml());
+    const SubmitRequest request{plan.runDir, plan.runYaml(), plan.script};
+    // The last step: sbatch, then store and follow the job.
+    auto sbatch = [this, promise, fail, request, name, runYaml]() {
+        m_slurm->submit(request).then(this, [this, promise, fail, request, name, runYaml](const Result<QString> &id) {
+            if (!id)
+                return fail(id.error());
+            track(id.value(), name, request.runDir, runYaml);
+            promise->addResult(id);
+            promise->finish();
+        });
+    };
+    if (plan.uploads.isEmpty()) {
+        sbatch();
+        return promise->future();
+    }
+    // Uploads one after another (each a job on the connection's worker), after making their folders.
+    // The step function holds itself only weakly; the pending continuation keeps it alive.
+    using Step = std::function<void(int)>;
+    auto uploads = std::make_shared<QList<FileUpload>>(plan.uploads);
+    auto step = std::make_shared<Step>();
+    *step = [this, uploads, fail, sbatch, weakStep = std::weak_ptr<Step>(step)](int i) {
+        if (i == uploads->size())
+            return sbatch();
+        const FileUpload &u = uploads->at(i);
+        m_ssh->upload(u.localPath, u.remotePath).then(this, [self = weakStep.lock(), fail, i](const Result<qint64> &sent) {
+            if (!sent)
+                return fail(sent.error());
+            (*self)(i + 1);
+        });
+    };
+    QStringList folders;
+    for (const FileUpload &u : plan.uploads) {
+        const QString folder = u.remotePath.section(QLatin1Char('/'), 0, -2);
+        if (!folders.contains(folder))
+            folders << folder;
+    }
+    m_ssh->run(CommandRequest{shellCommand(QStringList{QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--")}
+                                           + folders),
+                              {}, 30000})
+        .then(this, [step, fail](const Result<CommandResult> &made) {
+            if (!made || !made.value().succeeded()) {
+                return fail(!made ? made.error()
+                                  : makeError(ErrorCode::Runtime, QStringLiteral("mkdir failed: %1")
+                                                                      .arg(QString::fromUtf8(made.value().err.trimmed()))
+                                                                      .toStdString()));
+            }
+            (*step)(0);
+        });
+    return promise->future();
+}
+
+QFuture<Result<QString>> ClusterSession::resubmit(const QString &runDir, const QString &name, const QString &configYaml)
+{
+    return m_slurm->resubmit(runDir).then(this, [this, runDir, name, configYaml](const Result<QString> &id) {
+        if (id)
+            track(id.value(), name, runDir, configYaml);
+        return id;
+    });
+}
+
+QFuture<Status> ClusterSession::cancel(const QString &jobId)
+{
+    return m_slurm->cancel(jobId).then(this, [this](const Status &st) {
+        if (st)
+            m_monitor->pollNow();  // show CANCELLED without waiting for the next interval
+        return st;
+    });
+}
+
+}  // namespace corral
