@@ -40,11 +40,13 @@ QString remoteFile(const QString &runDir, const char *name)
 }  // namespace
 
 struct RemoteRunTails {
-    explicit RemoteRunTails(const QString &runDir)
-        : runDir(runDir), metrics(remoteFile(runDir, "metrics.jsonl")), events(remoteFile(runDir, "events.jsonl"))
+    RemoteRunTails(const QString &runDir, quint64 generation)
+        : runDir(runDir), generation(generation), metrics(remoteFile(runDir, "metrics.jsonl")),
+          events(remoteFile(runDir, "events.jsonl"))
     {
     }
     QString runDir;
+    quint64 generation;
     RemoteFileTail metrics;
     RemoteFileTail events;
     QString lastMetricsError, lastEventsError;  // reported once, not every round
@@ -112,7 +114,9 @@ RemoteRunTailer::~RemoteRunTailer() = default;
 
 void RemoteRunTailer::follow(const QString &runId, const QString &remoteRunDir)
 {
-    m_runs.insert(runId, remoteRunDir);
+    auto it = m_runs.find(runId);
+    if (it == m_runs.end() || it->runDir != remoteRunDir)
+        m_runs.insert(runId, {remoteRunDir, ++m_generation});
     m_leaving.remove(runId);
     if (!m_timer.isActive())
         m_timer.start();
@@ -158,7 +162,7 @@ void RemoteRunTailer::startRound()
         return;
     m_inFlight = true;
     m_again = false;
-    const QHash<QString, QString> runs = m_runs;
+    const QHash<QString, Followed> runs = m_runs;
     const QSet<QString> leaving = m_leaving;
     auto job = [state = m_state, runs](SshWorker &worker) -> Result<Round> {
         QElapsedTimer clock;
@@ -178,8 +182,13 @@ void RemoteRunTailer::startRound()
         Round round;
         for (auto it = runs.begin(); it != runs.end(); ++it) {
             auto &slot = state->runs[it.key()];
-            if (!slot || slot->runDir != it.value())
-                slot = std::make_unique<RemoteRunTails>(it.value());
+            if (!slot || slot->generation != it->generation) {
+                if (slot) {
+                    reader.forget(slot->metrics.path());
+                    reader.forget(slot->events.path());
+                }
+                slot = std::make_unique<RemoteRunTails>(it->runDir, it->generation);
+            }
             RunResult result;
             result.runId = it.key();
             round.stats.files += 2;

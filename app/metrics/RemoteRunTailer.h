@@ -43,6 +43,7 @@ public:
     ~RemoteRunTailer() override;
 
     // `runId`: how the app names the run (remoteRunId); `remoteRunDir`: its folder on the cluster.
+    // A run not followed at the moment is read from the start of its files.
     void follow(const QString &runId, const QString &remoteRunDir);
     void unfollow(const QString &runId);
     // Stops following after the next successful round (a run that ended: its last lines).
@@ -69,7 +70,12 @@ private:
 
     SshConnection &m_ssh;
     std::shared_ptr<RemoteTailState> m_state;
-    QHash<QString, QString> m_runs;  // run id → remote run folder
+    struct Followed {
+        QString runDir;
+        quint64 generation = 0;  // a run followed anew reads from the start, even if the worker still has it
+    };
+    QHash<QString, Followed> m_runs;  // run id → remote run folder
+    quint64 m_generation = 0;
     QSet<QString> m_leaving;
     QHash<QString, int> m_malformed;
     QTimer m_timer;

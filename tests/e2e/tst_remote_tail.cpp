@@ -246,6 +246,29 @@ private slots:
         QCOMPARE(got.restarts, 0);
     }
 
+    // Following a run again (after a resume, a requeue) reads its files from the start, even
+    // when the worker still holds the old offsets; the caller resets the store first.
+    void aRunFollowedAgainIsReadFromTheStart()
+    {
+        const QString dir = newRunDir();
+        RemoteRunTailer tailer(*m_ssh, 50);
+        Received got;
+        got.listen(tailer, this);
+        for (int step = 1; step <= 5; ++step)
+            append(metrics(dir), trainLine(step));
+        tailer.follow(QStringLiteral("f"), dir);
+        QTRY_COMPARE_WITH_TIMEOUT(got.steps.value(QStringLiteral("f")), range(1, 5), 10000);
+        tailer.unfollow(QStringLiteral("f"));
+        got.steps.remove(QStringLiteral("f"));
+        tailer.follow(QStringLiteral("f"), dir);
+        QTRY_COMPARE_WITH_TIMEOUT(got.steps.value(QStringLiteral("f")), range(1, 5), 10000);
+        tailer.follow(QStringLiteral("f"), dir);  // already followed: goes on, nothing again
+        append(metrics(dir), trainLine(6));
+        QTRY_COMPARE_WITH_TIMEOUT(got.steps.value(QStringLiteral("f")), range(1, 6), 10000);
+        QTest::qWait(200);
+        QCOMPARE(got.steps.value(QStringLiteral("f")), range(1, 6));
+    }
+
     // The follower ties it to SLURM: a submitted job's files are tailed until the job ends, and
     // its last lines still arrive after SLURM says COMPLETED.
     void aFollowedJobIsTailedToItsLastLine()
