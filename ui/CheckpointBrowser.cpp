@@ -4,7 +4,6 @@
 #include "checkpoints/AdapterDownload.h"
 #include "checkpoints/CheckpointExport.h"
 #include "metrics/SeriesStore.h"
-#include "runs/Paths.h"
 #include "runs/RunListModel.h"
 
 #include <QDir>
@@ -173,7 +172,7 @@ CheckpointRun CheckpointBrowser::runOf(const QString &runId) const
     if (row < 0)
         return {};
     const RunEntry &entry = m_runs.runAt(row);
-    return {entry.id, entry.name, runDirOfId(entry.id, entry.profile), entry.profile};
+    return {entry.id, entry.name, entry.runDir.isEmpty() ? entry.id : entry.runDir, entry.profile};
 }
 
 const CheckpointIndex *CheckpointBrowser::indexOf(const QString &runId) const
@@ -320,7 +319,11 @@ void CheckpointBrowser::updateActions()
     m_choose->setEnabled(one && !one->chosen);
     m_downloadButton->setEnabled(one && run.isRemote() && !busy);
     m_downloadButton->setVisible(run.isRemote());
-    m_resume->setEnabled(one && one->complete);
+    // A cluster run continues on the cluster (Resume resubmits it); here only local ones.
+    m_resume->setEnabled(one && one->complete && !run.isRemote());
+    m_resume->setToolTip(run.isRemote() ? tr("A cluster run continues on the cluster: Resume in the toolbar resubmits it "
+                                             "from its newest checkpoint")
+                                        : tr("Start a new run that continues from this checkpoint"));
     m_exportButton->setEnabled(one && !busy && !localCopyOf(run, *one).isEmpty());
     m_exportButton->setToolTip(one && run.isRemote() && localCopyOf(run, *one).isEmpty()
                                    ? tr("Download the adapter first: the merge runs on this machine")

@@ -54,12 +54,4 @@ QString remoteRunId(const QString &profile, const QString &remoteRunDir)
     return profile + QLatin1Char(':') + remoteRunDir;
 }
 
-QString runDirOfId(const QString &id, const QString &profile)
-{
-    const QString prefix = profile + QLatin1Char(':');
-    if (!profile.isEmpty() && profile != QLatin1StringView("local") && id.startsWith(prefix))
-        return id.mid(prefix.size());
-    return id;
-}
-
 }  // namespace corral

@@ -15,8 +15,6 @@ QString runsRoot();
 
 // How the app names a cluster run (the run list's id, the series store's key): "PROFILE:RUN_DIR".
 QString remoteRunId(const QString &profile, const QString &remoteRunDir);
-// The run folder a run id names: the id itself for local runs, RUN_DIR of "PROFILE:RUN_DIR".
-QString runDirOfId(const QString &id, const QString &profile);
 
 // A new run folder under $CORRAL_RUNS_DIR or the user's data folder: <root>/<name>-<yyyyMMdd-HHmmss>.
 QString newRunDirectory(const QString &name);

@@ -292,6 +292,24 @@ private slots:
                  QString());  // no eval at 40 in the metrics and no readable state
     }
 
+    void aClusterRunWithoutAConnectionSaysSo()
+    {
+        RunListModel runs;
+        SeriesStore store;
+        RunEntry entry;
+        entry.id = QStringLiteral("hpc:/scratch/a/run-1");
+        entry.name = QStringLiteral("on hpc");
+        entry.profile = QStringLiteral("hpc");
+        entry.runDir = QStringLiteral("/scratch/a/run-1");
+        entry.state = RunState::Finished;
+        runs.addRun(entry);
+        CheckpointBrowser browser(runs, store, QString());
+        browser.setCurrentRun(entry.id);
+        QTRY_VERIFY(browser.statusText().contains(QStringLiteral("no connection to the cluster profile 'hpc'")));
+        QVERIFY(!browser.resumeFromSelected());
+        QVERIFY(!browser.downloadSelected(m_dir.filePath(QStringLiteral("nowhere"))));
+    }
+
     void inTheMainWindowTheTabFollowsTheRunListAndResumesAndExports()
     {
         QTemporaryDir runsRoot;
