@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <cstdio>
@@ -27,7 +28,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: shot_checkpoints OUT.png RUN_DIR...\n");
         return 2;
     }
-    qputenv("CORRAL_RUNS_DIR", QDir::tempPath().toUtf8());
+    QTemporaryDir runsRoot;  // no earlier runs listed: only the ones given
+    qputenv("CORRAL_RUNS_DIR", runsRoot.path().toUtf8());
     MainWindow window(QStringLiteral(CORRAL_BIN_DIR "/corral-train"));
     QStringList ids;
     for (const QString &dir : args.mid(1))
@@ -37,7 +39,7 @@ int main(int argc, char **argv)
     window.show();
     window.showCurvesOf({ids.first()});
     CheckpointBrowser *browser = window.checkpoints();
-    window.findChild<QTabWidget *>()->setCurrentWidget(browser);
+    window.detailTabs()->setCurrentWidget(browser);
 
     QTimer::singleShot(2500, &window, [&] {
         // The one before the last is chosen (as someone might, for a smaller train/val gap); the
