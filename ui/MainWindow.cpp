@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "CheckpointBrowser.h"
 #include "ConfigEditor.h"
 #include "ConnectionStatusBar.h"
 #include "CurvesPanel.h"
@@ -80,6 +81,23 @@ void MainWindow::build()
     m_tabs->addTab(m_form, tr("Config"));
     m_tabs->addTab(m_curves, tr("Curves"));
     m_tabs->addTab(m_logs, tr("Logs"));
+    m_checkpoints = new CheckpointBrowser(c.model(), c.series(), c.services().trainerPath, this);
+    m_checkpoints->setConnectionProvider([this](const QString &profile) -> SshConnection * {
+        ClusterSession *session = m_controller->cluster().session(profile);
+        return session ? &session->connection() : nullptr;
+    });
+    m_tabs->addTab(m_checkpoints, tr("Checkpoints"));
+    connect(this, &MainWindow::currentRunChanged, m_checkpoints, &CheckpointBrowser::setCurrentRun);
+    connect(m_checkpoints, &CheckpointBrowser::actionFinished, this,
+            [this](bool, const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_checkpoints, &CheckpointBrowser::resumeRequested, this, [this](const QString &id, const QString &dir) {
+        QString error;
+        const QString draft = m_controller->draftFromCheckpoint(id, dir, &error);
+        if (draft.isEmpty())
+            statusBar()->showMessage(tr("No new run from %1: %2").arg(dir, error));
+        else
+            selectRun(draft);
+    });
     m_notice = new QLabel(this);
     m_notice->setObjectName(QStringLiteral("notice"));
     m_notice->setWordWrap(true);

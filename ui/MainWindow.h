@@ -1,7 +1,7 @@
 #pragma once
 // The main window only builds the layout and wires signals: the run list on the left; on the
-// right a notice line (config problems, why a run failed) over the tabs Config, Curves and Logs
-// of the current run (the curves overlay every selected run); toolbar and menus for New run,
+// right a notice line (config problems, why a run failed) over the tabs Config, Curves, Logs and
+// Checkpoints of the current run (the curves overlay every selected run); toolbar and menus for New run,
 // Duplicate, Submit, Cancel, Resume, Open run folder, Profiles; the connection state of each
 // profile in the status bar. What runs do is RunController's business (corral_core).
 #include "config/RunConfig.h"
@@ -19,6 +19,7 @@ class QTabWidget;
 
 namespace corral {
 
+class CheckpointBrowser;
 class ConfigEditor;
 class ConnectionStatusBar;
 class CurvesPanel;
@@ -73,6 +74,7 @@ public:
     RunController &controller() { return *m_controller; }
     CurvesPanel *curves() const { return m_curves; }
     LogsPanel *logs() const { return m_logs; }
+    CheckpointBrowser *checkpoints() const { return m_checkpoints; }
     RunTableView *runTable() const { return m_table; }
     QTabWidget *detailTabs() const { return m_tabs; }
     ConnectionStatusBar *connections() const { return m_connections; }
@@ -117,6 +119,7 @@ private:
     ConfigEditor *m_form = nullptr;
     CurvesPanel *m_curves = nullptr;
     LogsPanel *m_logs = nullptr;
+    CheckpointBrowser *m_checkpoints = nullptr;
     ConnectionStatusBar *m_connections = nullptr;
     QHash<QString, QAction *> m_actions;
 };

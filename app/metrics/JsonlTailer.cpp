@@ -5,8 +5,6 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
-#include <cstring>
-
 #include <sys/stat.h>
 
 namespace corral {
@@ -47,8 +45,7 @@ bool JsonlTailer::readLines(const LineHandler &onLine, qint64 maxBytes, bool *mo
     if (m_seen && ((haveStat && inode != m_inode) || size < m_offset)) {
         restarted = true;
         m_offset = 0;
-        m_line = 0;
-        m_pending.clear();
+        m_lines.reset();
     }
     m_seen = true;
     m_inode = inode;
@@ -64,48 +61,34 @@ bool JsonlTailer::readLines(const LineHandler &onLine, qint64 maxBytes, bool *mo
             break;
         m_offset += n;
         readBytes += n;
-        const char *p = m_buffer.constData();
-        const char *const end = p + n;
-        while (p < end) {
-            const auto *newline = static_cast<const char *>(std::memchr(p, '\n', size_t(end - p)));
-            if (!newline) {
-                m_pending.append(p, end - p);
-                break;
-            }
-            ++m_line;
-            if (m_pending.isEmpty()) {
-                onLine(QByteArrayView(p, newline - p), m_line);
-            } else {
-                m_pending.append(p, newline - p);
-                onLine(m_pending, m_line);
-                m_pending.clear();
-            }
-            p = newline + 1;
-        }
+        m_lines.feed(QByteArrayView(m_buffer.constData(), n), onLine);
     }
     if (more)
         *more = m_offset < file.size();
     return restarted;
 }
 
+void JsonlTailer::addLine(QByteArrayView line, qint64 lineNumber, const QString &fileName, JsonlBatch &batch)
+{
+    if (isBlank(line))
+        return;
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        ++batch.malformedLines;
+        const QString why = error.error != QJsonParseError::NoError ? error.errorString()
+                                                                     : QStringLiteral("not a JSON object");
+        batch.problems << QStringLiteral("%1:%2: %3").arg(fileName).arg(lineNumber).arg(why);
+        return;
+    }
+    batch.objects.push_back(doc.object());
+}
+
 JsonlBatch JsonlTailer::poll()
 {
     JsonlBatch batch;
     const QString name = fileName();
-    batch.restarted = readLines([&](QByteArrayView line, qint64 lineNumber) {
-        if (isBlank(line))
-            return;
-        QJsonParseError error{};
-        const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &error);
-        if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-            ++batch.malformedLines;
-            const QString why = error.error != QJsonParseError::NoError ? error.errorString()
-                                                                         : QStringLiteral("not a JSON object");
-            batch.problems << QStringLiteral("%1:%2: %3").arg(name).arg(lineNumber).arg(why);
-            return;
-        }
-        batch.objects.push_back(doc.object());
-    });
+    batch.restarted = readLines([&](QByteArrayView line, qint64 lineNumber) { addLine(line, lineNumber, name, batch); });
     return batch;
 }
 

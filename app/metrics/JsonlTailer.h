@@ -4,6 +4,8 @@
 // until the newline arrives; a file that shrank or was replaced (new inode) is re-read from
 // the start and the batch says so, so the caller can drop what it had instead of duplicating;
 // a line that is not a JSON object is counted and reported with file:line, never fatal.
+#include "metrics/JsonlLineSplitter.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QJsonObject>
@@ -24,8 +26,7 @@ struct JsonlBatch {
 
 class JsonlTailer {
 public:
-    // A complete line without its newline, and its 1-based number in the file.
-    using LineHandler = std::function<void(QByteArrayView line, qint64 lineNumber)>;
+    using LineHandler = JsonlLineSplitter::LineHandler;
 
     explicit JsonlTailer(QString path);
 
@@ -40,17 +41,19 @@ public:
     const QString &path() const { return m_path; }
     QString fileName() const;
     qint64 offset() const { return m_offset; }  // bytes consumed, complete lines only
-    qint64 linesRead() const { return m_line; }
+    qint64 linesRead() const { return m_lines.linesRead(); }
 
     static bool isBlank(QByteArrayView line);
+    // One line of an events-style file into `batch`: a JSON object, or a problem counted and
+    // described as "NAME:LINE: why". Shared by the local and the remote tail.
+    static void addLine(QByteArrayView line, qint64 lineNumber, const QString &fileName, JsonlBatch &batch);
 
 private:
     QString m_path;
     qint64 m_offset = 0;  // bytes read from the file (including the pending partial line)
-    qint64 m_line = 0;
     quint64 m_inode = 0;
     bool m_seen = false;
-    QByteArray m_pending;  // a partial last line
+    JsonlLineSplitter m_lines;
     QByteArray m_buffer;   // reused read buffer
 };
 

@@ -24,6 +24,11 @@ public:
     // `more` says whether bytes are left for another call.
     MetricBatch poll(qint64 maxBytes = -1, bool *more = nullptr);
 
+    // One line of metrics.jsonl into `batch` (fast path, full parser fallback); shared by the
+    // local and the remote tail. `fullParses` counts lines the fast path left to the JSON parser.
+    static void addLine(QByteArrayView line, qint64 lineNumber, const QString &fileName, MetricBatch &batch,
+                        qint64 *fullParses);
+
     const JsonlTailer &lines() const { return m_lines; }
     qint64 fullParses() const { return m_fullParses; }  // lines the fast path left to the JSON parser
 

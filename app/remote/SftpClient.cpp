@@ -11,11 +11,18 @@ namespace corral {
 
 namespace {
 constexpr qint64 kChunk = 32 * 1024;  // below SFTP servers' usual 32 KiB+ packet limits
+// One read request of the tail: OpenSSH's sftp-server answers reads of up to 256 KiB whole
+// (what a tail needs per poll is a few hundred bytes; a backlog takes several requests).
+constexpr qint64 kTailRead = 64 * 1024;
 }
 
 SftpClient::SftpClient(SshSession &session) : m_session(session) {}
 
-void SftpClient::reset() { m_sftp.reset(); }
+void SftpClient::reset()
+{
+    m_kept.clear();  // handles belong to the session: close them first
+    m_sftp.reset();
+}
 
 Error SftpClient::sftpError(const QString &what, const QString &path) const
 {
@@ -168,6 +175,117 @@ Result<RemoteChunk> SftpClient::readFrom(const QString &remotePath, qint64 offse
     }
     chunk.data.truncate(static_cast<qsizetype>(got));
     return chunk;
+}
+
+Result<QList<RemoteEntry>> SftpClient::listDirectory(const QString &remotePath)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = remotePath.toUtf8();
+    sftp_dir dir = sftp_opendir(s.value(), path.constData());
+    if (!dir)
+        return sftpError(QStringLiteral("cannot list"), remotePath);
+    QList<RemoteEntry> entries;
+    while (sftp_attributes attributes = sftp_readdir(s.value(), dir)) {
+        const ssh::SftpAttributes owned(attributes);
+        const QString name = QString::fromUtf8(owned->name);
+        if (name == QLatin1StringView(".") || name == QLatin1StringView(".."))
+            continue;
+        entries.append({name, static_cast<qint64>(owned->size), owned->type == SSH_FILEXFER_TYPE_DIRECTORY,
+                        static_cast<qint64>(owned->mtime)});
+    }
+    const bool complete = sftp_dir_eof(dir) == 1;
+    sftp_closedir(dir);
+    if (!complete)
+        return sftpError(QStringLiteral("cannot list"), remotePath);
+    return entries;
+}
+
+Result<QByteArray> SftpClient::readFile(const QString &remotePath, qint64 maxBytes)
+{
+    auto chunk = readFrom(remotePath, 0, maxBytes);
+    if (!chunk)
+        return chunk.error();
+    if (chunk.value().fileSize > maxBytes)
+        return makeError(ErrorCode::InvalidArgument,
+                         QStringLiteral("%1: larger than %2 bytes").arg(remotePath).arg(maxBytes).toStdString(),
+                         m_session.endpoint().display().toStdString());
+    return std::move(chunk.value().data);
+}
+
+Status SftpClient::replaceFile(const QString &remotePath, const QByteArray &bytes, int mode)
+{
+    const QString temporary = remotePath + QStringLiteral(".corral-tmp");
+    if (auto st = writeFile(temporary, bytes, mode); !st)
+        return st;
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray from = temporary.toUtf8(), to = remotePath.toUtf8();
+    if (sftp_rename(s.value(), from.constData(), to.constData()) != 0) {
+        // SFTP version 3 without posix-rename refuses to replace: remove, then rename.
+        sftp_unlink(s.value(), to.constData());
+        if (sftp_rename(s.value(), from.constData(), to.constData()) != 0)
+            return sftpError(QStringLiteral("cannot rename onto"), remotePath);
+    }
+    return okStatus();
+}
+
+Result<QByteArray> SftpClient::readKept(const QString &remotePath, qint64 offset, qint64 maxBytes)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    auto it = m_kept.find(remotePath);
+    if (it == m_kept.end()) {
+        const QByteArray path = remotePath.toUtf8();
+        ++m_tailRequests;
+        ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_RDONLY, 0));
+        if (!file)
+            return sftpError(QStringLiteral("cannot open"), remotePath);
+        it = m_kept.emplace(remotePath, std::move(file)).first;
+    }
+    sftp_file file = it->second.get();
+    // The seek is local (it sets the next request's offset) and clears libssh's end-of-file mark.
+    if (sftp_seek64(file, static_cast<uint64_t>(offset)) != 0)
+        return sftpError(QStringLiteral("cannot seek in"), remotePath);
+    QByteArray data;
+    while (data.size() < maxBytes) {
+        const qint64 wanted = qMin(kTailRead, maxBytes - data.size());
+        const qsizetype at = data.size();
+        data.resize(at + wanted);
+        ++m_tailRequests;
+        const ssize_t n = sftp_read(file, data.data() + at, static_cast<size_t>(wanted));
+        if (n < 0) {
+            Error error = sftpError(QStringLiteral("cannot read"), remotePath);
+            m_kept.erase(remotePath);
+            return error;
+        }
+        data.truncate(at + n);
+        if (n < wanted)
+            break;  // the end of the file as it is now: no request just to hear "EOF"
+    }
+    return data;
+}
+
+Result<qint64> SftpClient::sizeOf(const QString &remotePath)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = remotePath.toUtf8();
+    ++m_tailRequests;
+    const ssh::SftpAttributes attributes(sftp_stat(s.value(), path.constData()));
+    if (!attributes)
+        return sftpError(QStringLiteral("cannot stat"), remotePath);
+    return static_cast<qint64>(attributes->size);
+}
+
+void SftpClient::forget(const QString &remotePath)
+{
+    if (m_kept.erase(remotePath) > 0)
+        ++m_tailRequests;  // the close
 }
 
 }  // namespace corral

@@ -11,6 +11,7 @@
 #include <QString>
 
 #include <functional>
+#include <map>
 
 namespace corral {
 
@@ -18,6 +19,13 @@ class SshSession;
 
 // (bytes done, bytes total); total is -1 when unknown.
 using TransferProgress = std::function<void(qint64, qint64)>;
+
+struct RemoteEntry {
+    QString name;
+    qint64 size = 0;
+    bool isDirectory = false;
+    qint64 modified = 0;  // unix seconds
+};
 
 struct RemoteChunk {
     QByteArray data;
@@ -40,6 +48,22 @@ public:
     // Up to maxBytes from `offset`; an empty chunk when nothing new is there.
     Result<RemoteChunk> readFrom(const QString &remotePath, qint64 offset, qint64 maxBytes);
 
+    // A folder's entries ("." and ".." left out); ErrorCode::NotFound when it does not exist.
+    Result<QList<RemoteEntry>> listDirectory(const QString &remotePath);
+    // A whole small file (a JSON pointer, trainer_state.json), at most maxBytes.
+    Result<QByteArray> readFile(const QString &remotePath, qint64 maxBytes = 1 << 20);
+    // Writes bytes to a temporary sibling and renames it over `remotePath`, so a reader sees
+    // the old file or the new one, never half of it (posix-rename@openssh.com where offered).
+    Status replaceFile(const QString &remotePath, const QByteArray &bytes, int mode = 0644);
+
+    // For the remote tail (RemoteFileTail): reads through a handle kept open between calls, so
+    // a poll of a growing file is one request; the size of what a path names now; closing a
+    // kept handle. tailRequests() counts the SFTP requests these made (open, read, stat, close).
+    Result<QByteArray> readKept(const QString &remotePath, qint64 offset, qint64 maxBytes);
+    Result<qint64> sizeOf(const QString &remotePath);
+    void forget(const QString &remotePath);
+    qint64 tailRequests() const { return m_tailRequests; }
+
     void reset();  // drop the SFTP channel (after the SSH session was reconnected)
 
 private:
@@ -49,6 +73,8 @@ private:
 
     SshSession &m_session;
     ssh::Sftp m_sftp;
+    std::map<QString, ssh::SftpFile> m_kept;  // declared after m_sftp: closed before their session goes
+    qint64 m_tailRequests = 0;
 };
 
 }  // namespace corral

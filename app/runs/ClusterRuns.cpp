@@ -4,7 +4,7 @@
 #include "profiles/ProfileStore.h"
 #include "remote/RememberedSecrets.h"
 #include "remote/SshConnection.h"
-#include "runs/RemoteRunFiles.h"
+#include "metrics/RemoteRunTailer.h"
 #include "runs/RunStore.h"
 #include "slurm/ClusterSession.h"
 #include "slurm/JobMonitor.h"
@@ -41,8 +41,8 @@ ClusterRuns::ClusterRuns(RunListModel &runs, SeriesStore &series, const RunServi
 
 ClusterRuns::~ClusterRuns()
 {
-    qDeleteAll(m_files);  // they read through the sessions' connections
-    m_files.clear();
+    qDeleteAll(m_tailers);  // they read through the sessions' connections
+    m_tailers.clear();
     qDeleteAll(m_sessions);
     m_sessions.clear();
 }
@@ -207,8 +207,8 @@ void ClusterRuns::onStatus(const QString &profile, const SlurmJobStatus &status)
     if (e->state == RunState::Running)
         followFiles(id);
     if (isFinalState(status.state)) {
-        if (RemoteRunFiles *files = m_files.value(id))
-            files->finish();  // what the trainer wrote last, then no more reads
+        if (RemoteRunTailer *tailer = m_tailers.value(profile))
+            tailer->unfollowAfterNextRound(id);  // what the trainer wrote last, then no more reads
         if (isFailure(status.state) && before != e->state)
             reportFailure(*e);
     }
@@ -238,37 +238,80 @@ void ClusterRuns::reportFailure(const RunEntry &run)
     });
 }
 
+RemoteRunTailer *ClusterRuns::tailerFor(const QString &profile)
+{
+    if (RemoteRunTailer *tailer = m_tailers.value(profile))
+        return tailer;
+    ClusterSession *s = session(profile);
+    if (!s)
+        return nullptr;
+    auto *tailer = new RemoteRunTailer(s->connection(), m_services.fileIntervalMs);
+    m_tailers.insert(profile, tailer);
+    connect(tailer, &RemoteRunTailer::metricsArrived, this, &ClusterRuns::onMetrics);
+    connect(tailer, &RemoteRunTailer::eventsArrived, this, &ClusterRuns::onEvents);
+    connect(tailer, &RemoteRunTailer::problemsFound, this, [this](const QString &id, const QStringList &problems) {
+        const auto e = entry(id);
+        emit message(tr("%1: %2").arg(e ? e->name : id, problems.join(QStringLiteral("; "))));
+    });
+    return tailer;
+}
+
 void ClusterRuns::followFiles(const QString &id)
 {
     const auto e = entry(id);
-    if (!e || m_files.contains(id))
+    RemoteRunTailer *tailer = e ? tailerFor(e->profile) : nullptr;
+    if (!tailer)
         return;
-    ClusterSession *s = session(e->profile);
-    if (!s)
+    const bool active = isActiveRunState(e->state);
+    if (tailer->isFollowing(id)) {
+        if (active)
+            tailer->follow(id, e->runDir);  // back from a final state (requeued): keep following
         return;
-    auto *files = new RemoteRunFiles(remoteChunkReader(&s->connection()), e->runDir, m_services.fileIntervalMs, this);
-    m_files.insert(id, files);
-    connect(files, &RemoteRunFiles::metricsArrived, this,
-            [this, id](const QVector<MetricRecord> &records, bool restarted) { m_series.appendMetrics(id, records, restarted); });
-    connect(files, &RemoteRunFiles::eventsArrived, this, [this, id](const QVector<QJsonObject> &events) {
-        for (const QJsonObject &event : events)
-            if (event.value(QLatin1StringView("kind")).toString() == QLatin1StringView("failed"))
-                m_failureMessage.insert(id, event.value(QLatin1StringView("message")).toString());
-        m_series.appendEvents(id, events);
-    });
-    connect(files, &RemoteRunFiles::progressChanged, this, [this, id, files] {
-        auto current = entry(id);
-        if (!current)
-            return;
-        current->step = files->progress().step;
-        current->bestValLoss = files->progress().bestValLoss;
-        current->maxSteps = std::max(current->maxSteps, files->progress().maxSteps);
+    }
+    if (m_tailed.contains(id)) {
+        if (!active)
+            return;  // read to its end already
+        // Going again after its files were read to the end: the tail starts over, so do the curves.
+        m_series.resetRun(id);
+        m_progress.remove(id);
+    }
+    m_tailed.insert(id);
+    tailer->follow(id, e->runDir);
+    if (!active)
+        tailer->unfollowAfterNextRound(id);  // an ended run: read once
+}
+
+void ClusterRuns::onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted)
+{
+    RunProgress &progress = m_progress[id];
+    if (restarted)
+        progress = RunProgress{0, progress.maxSteps};
+    for (const MetricRecord &record : records)
+        progress.add(record);
+    m_series.appendMetrics(id, records, restarted);
+    if (auto current = entry(id)) {
+        current->step = progress.step;
+        current->bestValLoss = progress.bestValLoss;
+        current->maxSteps = std::max(current->maxSteps, progress.maxSteps);
         update(*current);
-    });
-    if (isActiveRunState(e->state))
-        files->start();
-    else
-        files->finish();  // an ended run: read once
+    }
+}
+
+void ClusterRuns::onEvents(const QString &id, const QVector<QJsonObject> &events)
+{
+    RunProgress &progress = m_progress[id];
+    for (const QJsonObject &event : events) {
+        const QString kind = event.value(QLatin1StringView("kind")).toString();
+        if (kind == QLatin1StringView("failed"))
+            m_failureMessage.insert(id, event.value(QLatin1StringView("message")).toString());
+        else if (kind == QLatin1StringView("started") || kind == QLatin1StringView("resumed"))
+            progress.maxSteps = event.value(QLatin1StringView("max_steps")).toInteger(progress.maxSteps);
+    }
+    m_series.appendEvents(id, events);
+    if (auto current = entry(id); current && progress.maxSteps > current->maxSteps) {
+        current->maxSteps = progress.maxSteps;
+        update(*current);
+    }
 }
 
 void ClusterRuns::ensureFollowed(const QString &id)
@@ -301,8 +344,11 @@ bool ClusterRuns::resume(const QString &id, QString *error)
     e->ended = QDateTime();
     update(*e);
     m_failureMessage.remove(id);
-    if (RemoteRunFiles *files = m_files.take(id))
-        files->deleteLater();  // read again from the start: the resume trims metrics past the checkpoint
+    // Read again from the start: the resume trims metrics past the checkpoint.
+    if (RemoteRunTailer *tailer = m_tailers.value(e->profile))
+        tailer->unfollow(id);
+    m_tailed.remove(id);
+    m_progress.remove(id);
     s->resubmit(e->runDir, e->name, m_configYaml.value(id)).then(this, [this, id, profile = e->profile](const Result<QString> &job) {
         auto current = entry(id);
         if (!current)

@@ -2,21 +2,25 @@
 // The cluster half of RunController: one ClusterSession per profile in use, opened on first
 // need; submitting a draft (the run list entry becomes "profile:RUN_DIR"), cancel and resume;
 // SLURM states from each session's JobMonitor into the run list; the run's metrics and events
-// read over SFTP for its curves and progress; and, when a job fails, the end of its stderr
+// read over SFTP for its curves and progress (one RemoteRunTailer per profile: one round for all
+// of a cluster's runs); and, when a job fails, the end of its stderr
 // fetched at once so the reason is on screen without a click.
 #include "config/RunConfig.h"
 #include "remote/SshWorker.h"
+#include "runs/Paths.h"
 #include "runs/RunController.h"
+#include "runs/RunProgress.h"
 #include "slurm/RemoteRunPlan.h"
 #include "slurm/SlurmJobState.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 
 namespace corral {
 
 class ClusterSession;
-class RemoteRunFiles;
+class RemoteRunTailer;
 
 class ClusterRuns : public QObject {
     Q_OBJECT
@@ -39,7 +43,7 @@ public:
     QList<LogSource> logSources(const RunEntry &run);
     void ensureFollowed(const QString &id);
 
-    static QString runId(const QString &profile, const QString &runDir) { return profile + QLatin1Char(':') + runDir; }
+    static QString runId(const QString &profile, const QString &runDir) { return remoteRunId(profile, runDir); }
 
 signals:
     void connectionChanged(const QString &profile, corral::ConnectionState state, const QString &message);
@@ -65,7 +69,13 @@ private:
     QHash<QString, QString> m_configYaml;          // run id → the run.yaml it was submitted with
     QHash<QString, QString> m_submittingOn;        // profile → run id being uploaded
     QHash<QString, QString> m_failureMessage;      // run id → the trainer's "failed" event message
-    QHash<QString, RemoteRunFiles *> m_files;
+    RemoteRunTailer *tailerFor(const QString &profile);
+    void onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted);
+    void onEvents(const QString &id, const QVector<QJsonObject> &events);
+
+    QHash<QString, RemoteRunTailer *> m_tailers;  // by profile; read through the sessions' connections
+    QHash<QString, RunProgress> m_progress;        // run id → folded from its records
+    QSet<QString> m_tailed;                        // runs whose files are followed, or were read to the end
 };
 
 }  // namespace corral

@@ -70,7 +70,9 @@ bool LocalRun::start(QString *error, bool resume)
     m_process.setStandardErrorFile(dir.filePath(QStringLiteral("logs/trainer.err")));
     m_process.setProgram(m_trainerPath);
     QStringList arguments{QStringLiteral("--config"), request, QStringLiteral("--output"), m_runDir};
-    if (resume)
+    if (!m_resumeFrom.isEmpty())
+        arguments << QStringLiteral("--resume") << m_resumeFrom;
+    else if (resume)
         arguments << QStringLiteral("--resume") << QStringLiteral("auto");
     m_process.setArguments(arguments);
     m_process.start();

@@ -24,6 +24,12 @@ public:
     // Writes RUN_DIR/run.yaml and starts the trainer; false with a message when it cannot.
     // `resume`: continue the run in RUN_DIR from its newest checkpoint (--resume auto).
     bool start(QString *error, bool resume = false);
+    // Starts from this checkpoint folder (of this run or another) instead: the run continues
+    // at its step in RUN_DIR (`corral-train --resume CHECKPOINT`). Set before start().
+    void setResumeFrom(const QString &checkpointDir) { m_resumeFrom = checkpointDir; }
+    const QString &resumeFrom() const { return m_resumeFrom; }
+    QStringList trainerArguments() const { return m_process.arguments(); }
+
     // Asks the trainer to stop (SIGTERM): it saves a checkpoint at the step boundary and
     // exits; the run can be resumed later.
     void stop();
@@ -48,6 +54,7 @@ private:
     RunConfig m_config;
     QString m_runDir;
     QString m_trainerPath;
+    QString m_resumeFrom;
     QProcess m_process;
     RunWatcher *m_watcher = nullptr;
     RunProgress m_progress;

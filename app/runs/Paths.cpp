@@ -49,4 +49,9 @@ QString newRunDirectory(const QString &name)
     return dir;
 }
 
+QString remoteRunId(const QString &profile, const QString &remoteRunDir)
+{
+    return profile + QLatin1Char(':') + remoteRunDir;
+}
+
 }  // namespace corral

@@ -13,6 +13,9 @@ QString resourcesDir();
 // $CORRAL_RUNS_DIR, else <the user's data folder>/runs: where new runs go.
 QString runsRoot();
 
+// How the app names a cluster run (the run list's id, the series store's key): "PROFILE:RUN_DIR".
+QString remoteRunId(const QString &profile, const QString &remoteRunDir);
+
 // A new run folder under $CORRAL_RUNS_DIR or the user's data folder: <root>/<name>-<yyyyMMdd-HHmmss>.
 QString newRunDirectory(const QString &name);
 

@@ -84,6 +84,24 @@ QString RunController::duplicate(const QString &id)
                                                                             : source->name + QStringLiteral("-copy"));
 }
 
+QString RunController::draftFromCheckpoint(const QString &id, const QString &checkpointDir, QString *error)
+{
+    const auto source = run(id);
+    const auto cfg = source ? config(id) : std::nullopt;
+    if (!source || source->isRemote()) {
+        *error = tr("only a run on this machine can be continued here (a cluster run: Resume resubmits it)");
+        return {};
+    }
+    if (!cfg) {
+        *error = tr("the run has no config");
+        return {};
+    }
+    const QString draft = addDraft(*cfg, source->name + QStringLiteral("-from-") + QFileInfo(checkpointDir).fileName());
+    m_resumeFrom.insert(draft, checkpointDir);
+    emit message(tr("Start %1 to continue from %2").arg(run(draft)->name, checkpointDir));
+    return draft;
+}
+
 std::optional<RunConfig> RunController::config(const QString &id)
 {
     if (auto it = m_configs.constFind(id); it != m_configs.constEnd())
@@ -252,6 +270,7 @@ bool RunController::launch(const QString &id, bool resume, QString *error)
         followed->deleteLater();
     m_series.resetRun(id);
     auto *local = new LocalRun(*cfg, id, m_services.trainerPath, this);
+    local->setResumeFrom(resume ? QString() : m_resumeFrom.value(id));
     connect(local, &LocalRun::metricsArrived, this,
             [this, id](const QVector<MetricRecord> &records, bool restarted) { m_series.appendMetrics(id, records, restarted); });
     connect(local, &LocalRun::eventsArrived, this,
@@ -269,6 +288,7 @@ bool RunController::launch(const QString &id, bool resume, QString *error)
         return false;
     }
     m_active.insert(id, local);
+    m_resumeFrom.remove(id);  // later resumes continue from the run's own checkpoints
     RunEntry entry = *run(id);
     entry.state = RunState::Running;
     entry.reason.clear();

@@ -61,6 +61,10 @@ public:
     void restoreRuns();
     QString addDraft(const RunConfig &config, const QString &name);  // returns its id
     QString duplicate(const QString &id);  // a new draft with the same config
+    // A new draft with the config of local run `id` whose first start continues from
+    // `checkpointDir` (corral-train --resume CHECKPOINT: its step, adapter, optimizer and data
+    // position) in a folder of its own; empty with `error` when it cannot.
+    QString draftFromCheckpoint(const QString &id, const QString &checkpointDir, QString *error);
     // Follows an existing run folder (metrics.jsonl/events.jsonl); empty id and `error` if it holds no run.
     QString openRunFolder(const QString &dir, QString *error);
     // The run's config: the draft's, the one it ran with (read when first asked), or nullopt.
@@ -96,6 +100,7 @@ private:
     RunListModel m_runs;
     SeriesStore m_series;
     QHash<QString, RunConfig> m_configs;
+    QHash<QString, QString> m_resumeFrom;  // draft id → the checkpoint its first start continues from
     QHash<QString, LocalRun *> m_active;
     QHash<QString, FollowedRun *> m_followed;
     std::unique_ptr<ClusterRuns> m_cluster;

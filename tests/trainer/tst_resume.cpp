@@ -140,6 +140,35 @@ TEST(Resume, KilledAtRandomMomentsNeverLeavesABrokenCheckpointAndResumesExactly)
         EXPECT_TRUE(torch::equal(tensor, gotTensors.value().at(name))) << name;
 }
 
+// The checkpoint chosen in the app (checkpoints/chosen) is kept like the best one, however
+// old, when a running trainer rotates its checkpoints.
+TEST(Resume, PruningKeepsTheBestAndTheChosenCheckpoint)
+{
+    Dirs dirs;
+    const fs::path run = dirs.root / "run";
+    for (int64_t step = 1; step <= 6; ++step) {
+        const fs::path dir = run / "checkpoints" / checkpointName(step);
+        fs::create_directories(dir);
+        for (const char *file : kCheckpointFiles)
+            std::ofstream(dir / file) << "x";
+    }
+    std::ofstream(run / "checkpoints" / "chosen") << R"({"format":1,"step":2,"checkpoint":"step-00000002","chosen_at":1795600000})";
+    EXPECT_EQ(chosenCheckpointStep(run.string()), 2);
+    ASSERT_TRUE(pruneCheckpoints(run.string(), /*keep=*/2, /*protectedStep=*/3).ok());
+    std::vector<int64_t> left;
+    for (const auto &dir : listCheckpoints(run.string()))
+        left.push_back(checkpointStep(dir));
+    EXPECT_EQ(left, (std::vector<int64_t>{2, 3, 5, 6}));
+
+    std::ofstream(run / "checkpoints" / "chosen", std::ios::trunc) << "not json";
+    EXPECT_EQ(chosenCheckpointStep(run.string()), -1);  // unreadable: nothing extra is kept, nothing fails
+    ASSERT_TRUE(pruneCheckpoints(run.string(), 2, 3).ok());
+    left.clear();
+    for (const auto &dir : listCheckpoints(run.string()))
+        left.push_back(checkpointStep(dir));
+    EXPECT_EQ(left, (std::vector<int64_t>{3, 5, 6}));
+}
+
 TEST(Resume, ANewRunNeverOverwritesAnOldOne)
 {
     Dirs dirs;

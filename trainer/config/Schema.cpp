@@ -171,7 +171,7 @@ std::vector<FieldSpec> buildSchema()
               "Steps between checkpoints; 0 saves only the final one.")
             .min(0).unit("steps"),
         Field(&R::train, "train", &TrainConfig::keep_checkpoints, "keep_checkpoints", T::Int,
-              "Newest checkpoints kept on disk, besides the best one; 0 keeps all.")
+              "Newest checkpoints kept on disk, besides the best one and the one chosen in the app; 0 keeps all.")
             .min(0),
         Field(&R::train, "train", &TrainConfig::early_stopping_patience, "early_stopping_patience", T::Int,
               "Stop after this many evaluations without improvement of the validation loss; 0 turns it off.")

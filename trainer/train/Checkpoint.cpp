@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -95,8 +96,10 @@ Status pruneCheckpoints(const std::string &runDir, int64_t keep, int64_t protect
     if (keep <= 0)
         return okStatus();
     const auto all = listCheckpoints(runDir);
+    const int64_t chosen = chosenCheckpointStep(runDir);  // the person's pick outlives the rotation
     for (size_t i = 0; i + static_cast<size_t>(keep) < all.size(); ++i) {
-        if (checkpointStep(all[i]) == protectedStep)
+        const int64_t step = checkpointStep(all[i]);
+        if (step == protectedStep || step == chosen)
             continue;
         const fs::path doomed = fs::path(all[i]).parent_path() / (".tmp-delete-" + fs::path(all[i]).filename().string());
         std::error_code ec;
@@ -106,6 +109,17 @@ Status pruneCheckpoints(const std::string &runDir, int64_t keep, int64_t protect
         fs::remove_all(doomed, ec);
     }
     return okStatus();
+}
+
+int64_t chosenCheckpointStep(const std::string &runDir)
+{
+    std::ifstream in(fs::path(runDir) / "checkpoints" / "chosen");
+    if (!in)
+        return -1;
+    const nlohmann::json chosen = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!chosen.is_object() || !chosen.contains("step") || !chosen["step"].is_number_integer())
+        return -1;
+    return chosen["step"].get<int64_t>();
 }
 
 void removeTemporaryFolders(const std::string &runDir)

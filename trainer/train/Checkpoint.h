@@ -36,12 +36,16 @@ std::optional<std::string> latestCheckpoint(const std::string &runDir);
 // Which required file a folder lacks; empty when complete.
 std::string missingCheckpointFile(const std::string &dir);
 
-// Keeps the newest `keep` checkpoints plus the one of `protectedStep`; 0 keeps all.
-// A folder is renamed to a temporary name before it is deleted, so it is never seen half gone.
+// Keeps the newest `keep` checkpoints plus the one of `protectedStep` (the best) and the one
+// chosen in the app (checkpoints/chosen); 0 keeps all. A folder is renamed to a temporary name
+// before it is deleted, so it is never seen half gone.
 Status pruneCheckpoints(const std::string &runDir, int64_t keep, int64_t protectedStep);
 // Removes what an interrupted save or prune left behind.
 void removeTemporaryFolders(const std::string &runDir);
 int64_t checkpointStep(const std::string &dir);  // from "step-00000500"; -1 if not a checkpoint name
+
+// The step RUN_DIR/checkpoints/chosen names (written by the app, docs/formats.md); -1 when none.
+int64_t chosenCheckpointStep(const std::string &runDir);
 
 Status writeBestPointer(const std::string &runDir, int64_t step, double valLoss);
 
