@@ -218,13 +218,9 @@ void MainWindow::showRun(const QString &id)
     const auto config = run ? m_controller->config(id) : std::nullopt;
     if (changed || (run && run->state == RunState::Draft)) {
         // The resource estimate weighs the config against the GPUs of the run's profile.
-        ClusterProfile profile = ClusterProfile::local();
-        if (ProfileStore *store = m_controller->services().profiles; store && run) {
-            for (const ClusterProfile &p : store->profiles())
-                if (p.name == run->profile)
-                    profile = p;
-        }
-        m_form->setProfile(profile);
+        ProfileStore *store = m_controller->services().profiles;
+        const auto profile = store && run ? store->profile(run->profile) : std::nullopt;
+        m_form->setProfile(profile.value_or(ClusterProfile::local()));
         m_form->setConfig(config.value_or(RunConfig{}));
         m_form->setEditable(run && run->state == RunState::Draft);
         m_configValid = m_form->isValid();

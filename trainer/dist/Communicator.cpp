@@ -55,43 +55,6 @@ Result<std::unique_ptr<Communicator>> Communicator::connect(const WorldInfo &wor
     return comm;
 }
 
-int64_t Communicator::allreduceSum(const std::vector<torch::Tensor> &tensors, int64_t bucketBytes)
-{
-    if (!m->group)
-        return 0;
-    // Group tensors into flat buckets: one collective per bucket instead of one per tensor.
-    std::vector<std::vector<torch::Tensor>> buckets(1);
-    int64_t filled = 0, total = 0;
-    for (const auto &t : tensors) {
-        const int64_t bytes = t.numel() * t.element_size();
-        if (filled > 0 && filled + bytes > bucketBytes) {
-            buckets.emplace_back();
-            filled = 0;
-        }
-        buckets.back().push_back(t);
-        filled += bytes;
-        total += bytes;
-    }
-    std::vector<std::vector<at::Tensor>> flats;
-    std::vector<c10::intrusive_ptr<c10d::Work>> works;
-    for (const auto &bucket : buckets) {
-        std::vector<torch::Tensor> views;
-        for (const auto &t : bucket)
-            views.push_back(t.reshape({-1}));
-        flats.push_back({torch::cat(views)});
-        works.push_back(m->group->allreduce(flats.back()));
-    }
-    for (size_t b = 0; b < buckets.size(); ++b) {
-        works[b]->wait();
-        int64_t offset = 0;
-        for (const auto &t : buckets[b]) {
-            t.copy_(flats[b][0].slice(0, offset, offset + t.numel()).view_as(t));
-            offset += t.numel();
-        }
-    }
-    return total;
-}
-
 namespace {
 class GlooPending final : public Communicator::Pending {
 public:

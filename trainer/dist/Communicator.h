@@ -26,10 +26,6 @@ public:
     bool isMain() const { return m_world.rank == 0; }
     const WorldInfo &world() const { return m_world; }
 
-    // Sums each tensor across ranks in place, as flat buckets of at most `bucketBytes`, all in
-    // flight at once. Returns the bytes each rank sent into the reduction.
-    int64_t allreduceSum(const std::vector<torch::Tensor> &tensors, int64_t bucketBytes = 25 << 20);
-
     // An all-reduce in flight: the sum lands in the tensor given to allreduceAsync on wait().
     class Pending {
     public:
