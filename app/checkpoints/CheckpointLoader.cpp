@@ -37,12 +37,25 @@ SshConnection *CheckpointLoader::connectionFor(const CheckpointRun &run) const
     return run.isRemote() && m_connections ? m_connections(run.profile) : nullptr;
 }
 
+bool CheckpointLoader::deliverable(const QString &runId, quint64 ticket)
+{
+    quint64 &delivered = m_delivered[runId];
+    if (ticket < delivered)
+        return false;
+    delivered = ticket;
+    return true;
+}
+
 void CheckpointLoader::load(const CheckpointRun &run)
 {
     const QString id = run.id, dir = run.runDir;
+    const quint64 ticket = issue(id);
     if (!run.isRemote()) {
         inPool<RunCheckpointFiles>([dir] { return readLocalCheckpoints(dir); })
-            .then(this, [this, id](const RunCheckpointFiles &files) { emit loaded(id, files); });
+            .then(this, [this, id, ticket](const RunCheckpointFiles &files) {
+                if (deliverable(id, ticket))
+                    emit loaded(id, files);
+            });
         return;
     }
     SshConnection *ssh = connectionFor(run);
@@ -56,7 +69,9 @@ void CheckpointLoader::load(const CheckpointRun &run)
                worker.noteFailure(files.error());
            return files;
        })
-        .then(this, [this, id](const Result<RunCheckpointFiles> &files) {
+        .then(this, [this, id, ticket](const Result<RunCheckpointFiles> &files) {
+            if (!deliverable(id, ticket))
+                return;
             if (files)
                 emit loaded(id, files.value());
             else

@@ -5,6 +5,7 @@
 // loader's thread; a loader deleted meanwhile drops them.
 #include "checkpoints/CheckpointFiles.h"
 
+#include <QHash>
 #include <QMetaType>
 #include <QObject>
 
@@ -43,7 +44,13 @@ signals:
     void failed(const QString &runId, const QString &message);
 
 private:
+    // Numbers a read of `runId`; true when a result with that number is not older than the
+    // last one delivered (and records it as delivered).
+    quint64 issue(const QString &runId) { return ++m_issued[runId]; }
+    bool deliverable(const QString &runId, quint64 ticket);
+
     ConnectionProvider m_connections;
+    QHash<QString, quint64> m_issued, m_delivered;
 };
 
 }  // namespace corral

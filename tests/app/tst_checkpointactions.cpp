@@ -19,6 +19,11 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace corral;
 
@@ -148,6 +153,41 @@ private slots:
         loader.load({QStringLiteral("hpc:/x"), QStringLiteral("x"), QStringLiteral("/x"), QStringLiteral("hpc")});
         QCOMPARE(failed.size(), 1);
         QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("'hpc'")));
+    }
+
+    void aSlowReadNeverReplacesANewerOne()
+    {
+        // The first read blocks on a FIFO standing in for a slow disk or a loaded machine; a
+        // second read of the same run starts and finishes meanwhile. When the first one
+        // finally returns, its older listing must not replace the newer one.
+        QTemporaryDir dir;
+        const QString config = dir.filePath(QStringLiteral("config.yaml"));
+        QCOMPARE(::mkfifo(QFile::encodeName(config).constData(), 0600), 0);
+        CheckpointLoader loader;
+        QSignalSpy loaded(&loader, &CheckpointLoader::loaded);
+        const CheckpointRun run{dir.path(), QStringLiteral("slow"), dir.path(), QStringLiteral("local")};
+        loader.load(run);
+        int writer = -1;  // opens only once the reader is there: then the first read is in flight
+        for (int i = 0; i < 1000 && writer < 0; ++i) {
+            writer = ::open(QFile::encodeName(config).constData(), O_WRONLY | O_NONBLOCK);
+            if (writer < 0)
+                QTest::qWait(10);
+        }
+        QVERIFY2(writer >= 0, "the first read never opened config.yaml");
+        QVERIFY(QFile::remove(config));
+        {
+            QFile fresh(config);
+            QVERIFY(fresh.open(QIODevice::WriteOnly));
+            fresh.write("new: true\n");
+        }
+        loader.load(run);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 10000);
+        QCOMPARE(*loaded.first().at(1).value<RunCheckpointFiles>().runConfig, QByteArray("new: true\n"));
+        QCOMPARE(::write(writer, "old: true\n", 10), ssize_t(10));
+        ::close(writer);
+        QVERIFY(QThreadPool::globalInstance()->waitForDone(10000));
+        QTest::qWait(50);  // the stale result's continuation runs on this thread
+        QCOMPARE(loaded.size(), 1);
     }
 
     void exportMergesWithTheRealTrainerAndShowsProgress()
