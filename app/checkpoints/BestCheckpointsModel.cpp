@@ -129,21 +129,7 @@ void BestCheckpointsModel::sort(int column, Qt::SortOrder order)
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    const QModelIndexList before = persistentIndexList();
-    QStringList ids;
-    for (const QModelIndex &i : before)
-        ids << m_rows.at(i.row()).runId;
-    const std::vector<int> rows = sortedRows(int(m_rows.size()), [&](int r) { return sortKey(m_rows.at(r), column); }, order);
-    QVector<Row> sorted;
-    for (const int r : rows)
-        sorted.append(m_rows.at(r));
-    m_rows = sorted;
-    QModelIndexList after;
-    for (int k = 0; k < before.size(); ++k)
-        after << createIndex(rowOfRun(ids.at(k)), before.at(k).column());
-    changePersistentIndexList(before, after);
-    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    sortRows(m_rows, [column](const Row &row) { return sortKey(row, column); }, order);
 }
 
 }  // namespace corral

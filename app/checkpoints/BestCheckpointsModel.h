@@ -4,11 +4,11 @@
 // column like CheckpointTableModel, so "lowest val loss of all runs" is one click.
 #include "checkpoints/CheckpointIndex.h"
 
-#include <QAbstractTableModel>
+#include "checkpoints/SortableTableModel.h"
 
 namespace corral {
 
-class BestCheckpointsModel : public QAbstractTableModel {
+class BestCheckpointsModel : public SortableTableModel {
     Q_OBJECT
 public:
     enum Column { Run, BestStep, ValLoss, Perplexity, TrainLoss, Tokens, Chosen, Checkpoints, ColumnCount };
@@ -23,7 +23,7 @@ public:
         QString problem;
     };
 
-    using QAbstractTableModel::QAbstractTableModel;
+    using SortableTableModel::SortableTableModel;
 
     void setRun(const QString &runId, const QString &runName, const CheckpointIndex &index);
     void removeRun(const QString &runId);

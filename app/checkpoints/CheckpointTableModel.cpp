@@ -132,23 +132,9 @@ void CheckpointTableModel::sort(int column, Qt::SortOrder order)
         return;
     m_sortColumn = column;
     m_sortOrder = order;
-    emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    const QModelIndexList before = persistentIndexList();
-    QVector<int> positions;  // where each persistent index's checkpoint sits in m_index
-    for (const QModelIndex &i : before)
-        positions << m_rows.at(i.row());
-    const std::vector<int> order_ = sortedRows(
-        int(m_rows.size()), [&](int pos) { return sortKey(m_index.checkpoints.at(pos), column); }, order);
-    QVector<int> rowOfPosition(m_rows.size());
-    for (size_t row = 0; row < order_.size(); ++row) {
-        m_rows[int(row)] = order_[row];
-        rowOfPosition[order_[row]] = int(row);
-    }
-    QModelIndexList after;
-    for (int k = 0; k < before.size(); ++k)
-        after << createIndex(rowOfPosition.at(positions.at(k)), before.at(k).column());
-    changePersistentIndexList(before, after);
-    emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    // Ties in step order (the index's order), as a fresh table shows them.
+    sortRows(m_rows, [this, column](int position) { return sortKey(m_index.checkpoints.at(position), column); }, order,
+             [](int position) { return position; });
 }
 
 }  // namespace corral

@@ -4,11 +4,11 @@
 // any column, numerically (CheckpointText's rule). A thin adapter over a CheckpointIndex.
 #include "checkpoints/CheckpointIndex.h"
 
-#include <QAbstractTableModel>
+#include "checkpoints/SortableTableModel.h"
 
 namespace corral {
 
-class CheckpointTableModel : public QAbstractTableModel {
+class CheckpointTableModel : public SortableTableModel {
     Q_OBJECT
 public:
     enum Column { Step, Tokens, ValLoss, Perplexity, TrainLoss, Time, Size, Mark, ColumnCount };
@@ -21,7 +21,7 @@ public:
         ProblemRole,  // what is wrong with it; empty when nothing
     };
 
-    using QAbstractTableModel::QAbstractTableModel;
+    using SortableTableModel::SortableTableModel;
 
     void setIndex(const CheckpointIndex &checkpoints);
     const CheckpointIndex &checkpointIndex() const { return m_index; }
