@@ -215,9 +215,10 @@ private slots:
         const auto warned = await(m_ssh->run({QStringLiteral("scancel --signal=USR1 ") + shellQuote(id), {}, 10000}));
         QVERIFY(warned && warned->ok() && warned->value().exitCode == 0);
 
-        // The job requeued itself: it is pending again. SLURM holds a requeued job back for about
-        // two minutes (reason BeginTime) before it starts it again; the test waits like a user would
-        // (moving the start time forward by hand raced with SLURM's own requeue bookkeeping).
+        // The job requeued itself: it is pending again. SLURM holds a requeued job back for its
+        // credential lifetime (reason BeginTime; 120 s by default, 20 s in the fixture's
+        // slurm.conf) before it starts it again; the test waits like a user would (moving the
+        // start time forward by hand raced with SLURM's own requeue bookkeeping).
         SlurmJobStatus requeued;
         QTRY_VERIFY_WITH_TIMEOUT((requeued = await(m_slurm->poll({id}))->value().value(id)).state
                                      == SlurmJobState::Pending,
