@@ -7,6 +7,7 @@
 #include "DialogAuthPrompter.h"
 #include "LogsPanel.h"
 #include "ProfilesDialog.h"
+#include "RemotePathBrowser.h"
 #include "RunTableView.h"
 #include "SubmitDialog.h"
 #include "config/ConfigLoader.h"
@@ -134,6 +135,10 @@ void MainWindow::build()
         setConfigValidity(m_form->isValid(), m_form->problems());
     });
     connect(m_form, &ConfigEditor::validityChanged, this, [this] { setConfigValidity(m_form->isValid(), m_form->problems()); });
+    connect(m_form, &ConfigEditor::profileChosen, this, [this](const QString &profile) {
+        m_controller->setDraftProfile(selectedRunId(), profile);
+        useProfile(profile);
+    });
     connect(&c, &RunController::runChanged, this, [this](const QString &id) {
         if (id == selectedRunId())
             refreshDetail();
@@ -217,10 +222,17 @@ void MainWindow::showRun(const QString &id)
     const auto run = m_controller->run(id);
     const auto config = run ? m_controller->config(id) : std::nullopt;
     if (changed || (run && run->state == RunState::Draft)) {
-        // The resource estimate weighs the config against the GPUs of the run's profile.
-        ProfileStore *store = m_controller->services().profiles;
-        const auto profile = store && run ? store->profile(run->profile) : std::nullopt;
-        m_form->setProfile(profile.value_or(ClusterProfile::local()));
+        // A draft is meant for a profile (the last one submitted to, until the person picks
+        // another); a run that went out is on its own.
+        QString profile = run ? run->profile : QStringLiteral("local");
+        if (run && run->state == RunState::Draft) {
+            profile = m_controller->draftProfile(id);
+            if (profile.isEmpty()) {
+                profile = lastSubmitProfile();
+                m_controller->setDraftProfile(id, profile);
+            }
+        }
+        useProfile(profile);
         m_form->setConfig(config.value_or(RunConfig{}));
         m_form->setEditable(run && run->state == RunState::Draft);
         m_configValid = m_form->isValid();
@@ -230,6 +242,35 @@ void MainWindow::showRun(const QString &id)
     updateActions();
     if (changed)
         emit currentRunChanged(id);
+}
+
+QString MainWindow::lastSubmitProfile() const
+{
+    const QString last = QSettings().value(QStringLiteral("submit/profile"), QStringLiteral("local")).toString();
+    ProfileStore *store = m_controller->services().profiles;
+    return store && store->profile(last) ? last : QStringLiteral("local");
+}
+
+// The config editor follows the profile: the resource estimate weighs the config against its
+// GPUs, and the path fields browse and check its files (over SFTP for a cluster).
+void MainWindow::useProfile(const QString &name)
+{
+    ProfileStore *store = m_controller->services().profiles;
+    const ClusterProfile profile = (store ? store->profile(name) : std::nullopt).value_or(ClusterProfile::local());
+    m_form->setProfile(profile);
+    if (profile.isLocal()) {
+        m_form->setPathBrowser(nullptr);
+        return;
+    }
+    if (!m_clusterBrowser || m_clusterBrowser->profile() != profile.name) {
+        m_form->setPathBrowser(nullptr);  // before the browser it holds goes
+        m_clusterBrowser = std::make_unique<RemotePathBrowser>(
+            profile.name, withSshConfigDefaults(profile).workRoot, [this, name = profile.name]() -> SshConnection * {
+                ClusterSession *session = m_controller->cluster().session(name);
+                return session ? &session->connection() : nullptr;
+            });
+    }
+    m_form->setPathBrowser(m_clusterBrowser.get());
 }
 
 void MainWindow::setConfigValidity(bool valid, const QString &problems)
@@ -340,8 +381,8 @@ SubmitDialog *MainWindow::submitSelected()
     const QString id = selectedRunId();
     if (!m_actions.value(QStringLiteral("submit"))->isEnabled())
         return nullptr;
-    const QString last = QSettings().value(QStringLiteral("submit/profile"), QStringLiteral("local")).toString();
-    auto *dialog = new SubmitDialog(*m_controller, id, last, this);
+    const QString meant = m_controller->draftProfile(id);
+    auto *dialog = new SubmitDialog(*m_controller, id, meant.isEmpty() ? lastSubmitProfile() : meant, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &SubmitDialog::submitted, this, [this](const QString &runId, const QString &profile) {
         QSettings().setValue(QStringLiteral("submit/profile"), profile);
@@ -421,6 +462,11 @@ void MainWindow::syncProfiles()
             if (!p.isLocal())
                 names << p.name;
     m_connections->setProfiles(names);
+    m_form->setProfileNames(names);
+    // A profile may have changed (its work root) or gone: the browser is made anew.
+    m_form->setPathBrowser(nullptr);
+    m_clusterBrowser.reset();
+    useProfile(m_form->profileName());
 }
 
 QString MainWindow::openRunFolder(const QString &dir)
