@@ -249,7 +249,9 @@ private slots:
         connect(&dialog, &RemotePathDialog::folderShown, this, [&] { shownAt = clock.elapsed(); });
         QTRY_VERIFY_WITH_TIMEOUT(shownAt >= 0, 20000);
         QVERIFY2(shownAt >= 1500, qPrintable(QString::number(shownAt)));  // it did wait for the sleep
-        QVERIFY2(ticks >= 40, qPrintable(QString::number(ticks)));        // and the GUI thread ran meanwhile
+        // A blocked GUI thread would have run the 20 ms timer once at most; a busy machine still
+        // runs it every 20-50 ms.
+        QVERIFY2(ticks >= 20, qPrintable(QString::number(ticks)));
         QVERIFY(await(busy).has_value());
     }
 
