@@ -1,6 +1,5 @@
 #include "ConfigEditor.h"
 
-#include "ConfigDiffDialog.h"
 #include "ConfigForm.h"
 #include "ConfigTextView.h"
 #include "EstimatePanel.h"
@@ -14,20 +13,15 @@
 
 #include <QComboBox>
 #include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QVBoxLayout>
-
-#include <filesystem>
 
 namespace corral {
 
@@ -44,9 +38,24 @@ const FieldSpec *fieldOf(const std::string &problemField)
     return dot == std::string::npos ? nullptr : findField(path.substr(0, dot), path.substr(dot + 1));
 }
 
-bool isRelativePath(const std::string &p)
+// The paths a cluster check looks for, as one string: a new check only when one of them changed.
+QString pathKey(const RunConfig &config)
 {
-    return !p.empty() && p != "byte" && std::filesystem::path(p).is_relative();
+    QStringList parts{q(config.model.path), q(config.model.tokenizer)};
+    for (const auto &file : config.data.files)
+        parts << q(file);
+    return parts.join(QLatin1Char('\n'));
+}
+
+// Already reported by the loader (a wrong type, say): the cluster's word on it would be noise.
+bool reportedFor(const std::vector<ConfigProblem> &problems, const std::string &field)
+{
+    const std::string row = field.substr(0, field.find('['));
+    for (const auto &p : problems) {
+        if (p.field == field || p.field == row)
+            return true;
+    }
+    return false;
 }
 }  // namespace
 
@@ -70,7 +79,19 @@ ConfigEditor::ConfigEditor(QWidget *parent)
     bar->addWidget(m_import);
     bar->addWidget(exportButton);
     bar->addWidget(compare);
-    bar->addStretch(1);
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(tr("Runs on:"), this));
+    m_profiles = new QComboBox(this);
+    m_profiles->setObjectName(QStringLiteral("profileCombo"));
+    m_profiles->addItem(QStringLiteral("local"));
+    m_profiles->setToolTip(tr("Where the run goes: the path fields browse and check that machine's files"));
+    bar->addWidget(m_profiles);
+    m_pathCheck = new QLabel(this);
+    m_pathCheck->setObjectName(QStringLiteral("pathCheck"));
+    m_pathCheck->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    // Always there, often empty: it is the bar's stretch; a long reason is cut, not widening the window.
+    m_pathCheck->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    bar->addWidget(m_pathCheck, 1);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("validity"));
     bar->addWidget(m_status);
@@ -104,8 +125,12 @@ ConfigEditor::ConfigEditor(QWidget *parent)
     connect(m_form, &ConfigForm::fieldEdited, this, &ConfigEditor::onFieldEdited);
     connect(m_text, &ConfigTextView::textEdited, this, [this](const QString &text) { apply(text, Origin::Text); });
     connect(m_presets, &QComboBox::activated, this, [this](int index) { loadPreset(m_presets->itemText(index)); });
+    connect(m_profiles, &QComboBox::activated, this, [this](int index) { emit profileChosen(m_profiles->itemText(index)); });
+    m_pathCheckTimer.setSingleShot(true);
+    m_pathCheckTimer.setInterval(400);  // a pause in the typing, not every key
+    connect(&m_pathCheckTimer, &QTimer::timeout, this, &ConfigEditor::startPathCheck);
     connect(m_import, &QPushButton::clicked, this, [this]() {
-        browser()->browse(this, {PathRequest::Kind::File, tr("Import config"), m_baseDir, configFilter()},
+        configFileBrowser()->browse(this, {PathRequest::Kind::File, tr("Import config"), m_baseDir, configFilter()},
                           [guard = QPointer<ConfigEditor>(this)](const QStringList &paths) {
                               QString error;
                               if (guard && !paths.isEmpty() && !guard->importFile(paths.first(), &error))
@@ -114,7 +139,7 @@ ConfigEditor::ConfigEditor(QWidget *parent)
     });
     connect(exportButton, &QPushButton::clicked, this, [this]() {
         const QString start = QDir(m_baseDir).filePath(m_source);
-        browser()->browse(this, {PathRequest::Kind::SaveFile, tr("Export config"), start, configFilter()},
+        configFileBrowser()->browse(this, {PathRequest::Kind::SaveFile, tr("Export config"), start, configFilter()},
                           [guard = QPointer<ConfigEditor>(this)](const QStringList &paths) {
                               QString error;
                               if (guard && !paths.isEmpty() && !guard->exportFile(paths.first(), &error))
@@ -133,16 +158,64 @@ PathBrowser *ConfigEditor::browser() const
     return m_browser;
 }
 
+// Config files (import, export, compare) are this computer's whatever the run's paths are.
+PathBrowser *ConfigEditor::configFileBrowser() const
+{
+    return m_browser->isLocal() ? m_browser : m_localBrowser.get();
+}
+
 void ConfigEditor::setPathBrowser(PathBrowser *browser)
 {
-    m_browser = browser ? browser : m_localBrowser.get();
+    PathBrowser *next = browser ? browser : m_localBrowser.get();
+    if (next == m_browser)
+        return;
+    m_browser = next;
     m_form->setPathBrowser(m_browser);
+    m_form->setPathCheck(m_browser->isLocal() ? PathCheck::ThisMachine : PathCheck::Skip);
+    // What the last browser found is no answer about this one's files.
+    ++m_pathCheckTicket;
+    m_pathCheckTimer.stop();
+    m_checkedPaths.clear();
+    m_clusterProblems.clear();
+    m_pathCheckError.clear();
+    apply(text(), Origin::Recheck);
 }
 
 void ConfigEditor::setProfile(const ClusterProfile &profile)
 {
+    {
+        const QSignalBlocker block(m_profiles);
+        if (m_profiles->findText(profile.name) < 0)
+            m_profiles->addItem(profile.name);
+        m_profiles->setCurrentText(profile.name);
+    }
     m_estimate->setProfile(profile);
     m_estimate->setConfig(m_config);
+}
+
+void ConfigEditor::setProfileNames(const QStringList &names)
+{
+    const QSignalBlocker block(m_profiles);
+    const QString current = m_profiles->currentText();
+    m_profiles->clear();
+    m_profiles->addItem(QStringLiteral("local"));
+    for (const QString &name : names) {
+        if (name != QLatin1StringView("local"))
+            m_profiles->addItem(name);
+    }
+    if (m_profiles->findText(current) < 0)
+        m_profiles->addItem(current);  // still the run's, though its profile is gone
+    m_profiles->setCurrentText(current);
+}
+
+QString ConfigEditor::profileName() const
+{
+    return m_profiles->currentText();
+}
+
+QString ConfigEditor::pathCheckStatus() const
+{
+    return m_pathCheck->text();
 }
 
 void ConfigEditor::setConfig(const RunConfig &config)
@@ -173,8 +246,9 @@ QString ConfigEditor::text() const
 void ConfigEditor::apply(const QString &text, Origin origin)
 {
     const std::string source = m_source.toStdString();
-    const ConfigReport report = loadConfigText(text.toStdString(), source, m_baseDir.toStdString());
-    m_problems = report.problems;
+    const PathCheck paths = browser()->isLocal() ? PathCheck::ThisMachine : PathCheck::Skip;
+    const ConfigReport report = loadConfigText(text.toStdString(), source, m_baseDir.toStdString(), {}, paths);
+    m_loaderProblems = report.problems;
     m_textReadable = parseYaml(text.toStdString(), source).ok();
     if (m_textReadable) {
         RunConfig next = report.config;
@@ -190,18 +264,72 @@ void ConfigEditor::apply(const QString &text, Origin origin)
         if (origin != Origin::Form)
             m_form->setConfig(m_config);
     }
+    if (!browser()->isLocal() && m_editable && pathKey(m_config) != m_checkedPaths)
+        m_pathCheckTimer.start();
+    publishProblems();
+    m_estimateTimer.start();
+    // Edits only: a config loaded from outside is not news to whoever set it (the main window
+    // would otherwise store back a loaded invalid config with its refused values defaulted).
+    if (origin == Origin::Form || origin == Origin::Text)
+        emit configChanged();
+}
+
+// The loader's problems and, for the paths it last looked at, the cluster's; then the verdict.
+void ConfigEditor::publishProblems()
+{
+    m_problems = m_loaderProblems;
+    const bool clusterCurrent = !browser()->isLocal() && m_checkedPaths == pathKey(m_config);
+    if (clusterCurrent) {
+        for (const auto &problem : m_clusterProblems) {
+            if (!reportedFor(m_loaderProblems, problem.field))
+                m_problems.push_back(problem);
+        }
+    }
+    QString line;
+    QString color = QStringLiteral("#57606a");
+    if (!browser()->isLocal() && m_editable) {
+        const QString where = browser()->location();
+        if (!clusterCurrent) {
+            line = tr("Checking paths on %1…").arg(where);
+        } else if (!m_pathCheckError.isEmpty()) {
+            line = tr("Paths not checked on %1: %2").arg(where, m_pathCheckError);
+            color = QStringLiteral("#9a6700");
+        } else if (m_clusterProblems.empty()) {
+            line = tr("Paths found on %1").arg(where);
+        }
+    }
+    m_pathCheck->setText(line);
+    m_pathCheck->setToolTip(line);
+    m_pathCheck->setStyleSheet(QStringLiteral("color: %1").arg(color));
     m_form->showProblems(m_problems);
     m_text->showProblems(m_problems);
     updateControls();
-    m_estimateTimer.start();
     if (m_valid != isValid()) {
         m_valid = isValid();
         emit validityChanged(m_valid);
     }
-    // Edits only: a config loaded from outside is not news to whoever set it (the main window
-    // would otherwise store back a loaded invalid config with its refused values defaulted).
-    if (origin != Origin::Load)
-        emit configChanged();
+}
+
+// Asks the path browser to look for the config's paths where the run reads them. Runs after a
+// pause in the editing; an answer about paths edited since is kept but not shown.
+void ConfigEditor::startPathCheck()
+{
+    const QString key = pathKey(m_config);
+    if (browser()->isLocal() || !m_editable || key == m_checkedPaths)
+        return;
+    const quint64 ticket = ++m_pathCheckTicket;
+    browser()->checkPaths(this, m_config, [this, ticket, key](const PathCheckReport &report) {
+        if (ticket != m_pathCheckTicket)
+            return;
+        // A check that could not be made is made again after the next edit.
+        m_checkedPaths = key;
+        m_clusterProblems = report.problems;
+        m_pathCheckError = report.error;
+        publishProblems();
+        if (!report.error.isEmpty())
+            m_checkedPaths.clear();
+        emit pathsChecked();
+    });
 }
 
 void ConfigEditor::onFieldEdited(const QString &path, const QString &yamlValue)
@@ -229,6 +357,7 @@ void ConfigEditor::updateControls()
     m_form->setToolTip(m_textReadable ? QString() : tr("Fix the YAML error to edit the fields"));
     m_text->setReadOnly(!m_editable);
     m_presets->setEnabled(m_editable);
+    m_profiles->setEnabled(m_editable);
     m_import->setEnabled(m_editable);
     {
         const QSignalBlocker block(m_presets);
@@ -256,107 +385,12 @@ void ConfigEditor::setEditable(bool editable)
 {
     m_editable = editable;
     updateControls();
-}
-
-QStringList ConfigEditor::presetNames() const
-{
-    QStringList names;
-    const QDir dir(QDir(resourcesDir()).filePath(QStringLiteral("presets")));
-    for (const QFileInfo &file : dir.entryInfoList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
-        names << file.completeBaseName();
-    // The demo first: it runs anywhere; the Llama presets follow by size.
-    if (names.removeOne(QStringLiteral("tiny-demo")))
-        names.prepend(QStringLiteral("tiny-demo"));
-    return names;
-}
-
-QString ConfigEditor::presetFile(const QString &name) const
-{
-    return QDir(QDir(resourcesDir()).filePath(QStringLiteral("presets"))).filePath(name + QStringLiteral(".yaml"));
-}
-
-bool ConfigEditor::loadPreset(const QString &name)
-{
-    QString error;
-    if (!presetNames().contains(name) || !importFile(presetFile(name), &error))
-        return false;
-    m_preset = name;
-    updateControls();
-    return true;
-}
-
-bool ConfigEditor::importFile(const QString &path, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = tr("Cannot read %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    const QFileInfo info(path);
-    setText(QString::fromUtf8(file.readAll()), info.absolutePath(), info.fileName());
-    return true;
-}
-
-QString ConfigEditor::textForFolder(const QString &folder) const
-{
-    const QString current = text();
-    if (QDir(folder).absolutePath() == QDir(m_baseDir).absolutePath())
-        return current;
-    auto root = parseYaml(current.toStdString(), m_source.toStdString());
-    if (!root)
-        return current;  // written as it is; its problems are shown
-    std::string out = current.toStdString();
-    for (const char *path : {"model.path", "model.tokenizer", "data.files"}) {
-        const std::string p(path);
-        const std::string section = p.substr(0, p.find('.'));
-        const std::string key = p.substr(p.find('.') + 1);
-        const YamlNode *s = root.value().find(section);
-        const YamlNode *node = s ? s->find(key) : nullptr;
-        if (!node)
-            continue;
-        bool relative = node->kind == YamlNode::Kind::Scalar && isRelativePath(node->scalar);
-        for (const auto &item : node->sequence)
-            relative = relative || isRelativePath(item.scalar);
-        if (!relative)
-            continue;
-        const FieldSpec &spec = *findField(section, key);
-        auto edited = setFieldInText(out, section, key, formatFieldValue(spec, spec.get(m_config)));
-        if (!edited)  // JSON: write the whole config, paths resolved
-            return q(configToYaml(m_config));
-        out = edited.value();
-    }
-    return q(out);
-}
-
-bool ConfigEditor::exportFile(const QString &path, QString *error)
-{
-    const QFileInfo info(path);
-    const QString text = textForFolder(info.absolutePath());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
-        if (error)
-            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    // The document now is that file: its folder anchors relative paths.
-    const QString preset = m_preset;
-    setText(text, info.absolutePath(), info.fileName());
-    m_preset = preset;
-    updateControls();
-    return true;
-}
-
-ConfigDiffDialog *ConfigEditor::openDiff()
-{
-    QList<QPair<QString, QString>> presets;
-    for (const QString &name : presetNames())
-        presets.append({name, presetFile(name)});
-    auto *dialog = new ConfigDiffDialog(m_config, presets, m_browser, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->compareWithPreset(m_preset.isEmpty() ? presets.value(0).first : m_preset);
-    dialog->show();
-    return dialog;
+    // Only a draft's paths are looked for: the config of a run that went out is what it ran with.
+    if (m_editable && !browser()->isLocal() && pathKey(m_config) != m_checkedPaths)
+        m_pathCheckTimer.start();
+    else if (!m_editable)
+        m_pathCheckTimer.stop();
+    publishProblems();
 }
 
 }  // namespace corral

@@ -4,7 +4,9 @@
 // config, and the resource estimate. The YAML text is the document: a field edit rewrites that
 // field's line in the text (comments and layout kept), and every text is read back with the
 // trainer's own loader, so each message beside a field is the one `corral-train validate`
-// prints for the same file, and YAML errors name their line.
+// prints for the same file, and YAML errors name their line. For a run on a cluster the paths
+// are the cluster's: the loader skips looking for them here and the path browser looks for them
+// there (over SFTP, after a pause in the editing), its messages shown beside the fields too.
 #include "config/ConfigLoader.h"
 #include "config/RunConfig.h"
 
@@ -54,10 +56,18 @@ public:
     bool exportFile(const QString &path, QString *error = nullptr);
     QString textForFolder(const QString &folder) const;
 
-    // The profile the run would go to: the estimate's GPUs and their memory.
+    // The profile the run would go to: the estimate's GPUs and their memory, shown in the
+    // "Runs on" box (which offers `names`: local first, then the cluster profiles).
     void setProfile(const ClusterProfile &profile);
-    // Where Browse…, Import and Export look; not owned; null: this computer's file dialogs.
+    void setProfileNames(const QStringList &names);
+    QString profileName() const;
+    // Where the path fields' Browse… buttons look and where their paths are checked; not owned;
+    // null: this computer. Import, Export and Compare always read config files on this computer.
     void setPathBrowser(PathBrowser *browser);
+    PathBrowser *pathBrowser() const { return m_browser; }
+    // The line about the cluster path check: "Checking paths on hpc…", why it could not be made,
+    // or empty (a local run, or every path found).
+    QString pathCheckStatus() const;
     // Opens the diff against the preset (or the first preset), non-modal; owned by the editor.
     ConfigDiffDialog *openDiff();
 
@@ -68,17 +78,31 @@ public:
 signals:
     void configChanged();
     void validityChanged(bool valid);
+    // The person picked another profile in the "Runs on" box.
+    void profileChosen(const QString &name);
+    // A cluster path check came back (tests wait for it).
+    void pathsChecked();
 
 private:
-    enum class Origin { Load, Form, Text };
+    // Load: a document from outside; Form, Text: the person's edits; Recheck: the same text read
+    // again because where paths are checked changed (not an edit: no configChanged).
+    enum class Origin { Load, Form, Text, Recheck };
     void apply(const QString &text, Origin origin);
+    void publishProblems();
+    void startPathCheck();
     void onFieldEdited(const QString &path, const QString &yamlValue);
     void updateControls();
     QString presetFile(const QString &name) const;
     PathBrowser *browser() const;
+    PathBrowser *configFileBrowser() const;
 
     RunConfig m_config;
-    std::vector<ConfigProblem> m_problems;
+    std::vector<ConfigProblem> m_problems;  // what is shown: the loader's and the cluster's
+    std::vector<ConfigProblem> m_loaderProblems;
+    std::vector<ConfigProblem> m_clusterProblems;  // of the paths in m_checkedPaths
+    QString m_checkedPaths;  // the paths the last cluster check looked for (pathKey)
+    QString m_pathCheckError;
+    quint64 m_pathCheckTicket = 0;
     QString m_baseDir;
     QString m_source = QStringLiteral("config.yaml");
     QString m_preset;
@@ -92,6 +116,9 @@ private:
     ConfigTextView *m_text = nullptr;
     EstimatePanel *m_estimate = nullptr;
     QComboBox *m_presets = nullptr;
+    QComboBox *m_profiles = nullptr;
+    QLabel *m_pathCheck = nullptr;
+    QTimer m_pathCheckTimer;
     QPushButton *m_import = nullptr;
     QLabel *m_status = nullptr;
     QTimer m_estimateTimer;

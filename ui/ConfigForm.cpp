@@ -140,7 +140,7 @@ void ConfigForm::checkOwnProblems()
         if (!row.typeProblem.isEmpty())
             problems.push_back({row.spec->path(), row.typeProblem.toStdString(), {}});
     }
-    for (auto &problem : validateConfig(m_config)) {
+    for (auto &problem : validateConfig(m_config, m_pathCheck)) {
         const auto *row = m_rowOf.contains(rowPathOf(problem.field)) ? &m_rows[m_rowOf.value(rowPathOf(problem.field))] : nullptr;
         if (!row || row->typeProblem.isEmpty())
             problems.push_back(std::move(problem));

@@ -38,6 +38,8 @@ public:
     void showProblems(const std::vector<ConfigProblem> &problems);
     // Where Browse… buttons look for paths; not owned; null disables them.
     void setPathBrowser(PathBrowser *browser) { m_browser = browser; }
+    // Whether the form's own checks look for the paths on this computer (not for a cluster run).
+    void setPathCheck(PathCheck paths) { m_pathCheck = paths; }
     // The field's message as shown beside it; empty when it has none.
     QString messageFor(const QString &path) const;
 
@@ -64,6 +66,7 @@ private:
     QHash<QString, size_t> m_rowOf;  // "lora.rank" → index in m_rows
     std::vector<ConfigProblem> m_problems;
     PathBrowser *m_browser = nullptr;
+    PathCheck m_pathCheck = PathCheck::ThisMachine;
 };
 
 }  // namespace corral

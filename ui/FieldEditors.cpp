@@ -50,7 +50,8 @@ QBoxLayout *bare(QBoxLayout *layout)
     return layout;
 }
 
-// Which fields hold local paths, and what choosing one means.
+// Which fields hold paths (on this computer or, for a cluster run, on the cluster), and what
+// choosing one means.
 std::optional<PathRequest> pathRequestFor(const FieldSpec &spec)
 {
     const std::string path = spec.path();
@@ -267,7 +268,10 @@ public:
             auto *button = new QPushButton(tr("Browse…"), this);
             button->setObjectName(q(spec.path()) + QStringLiteral("/browse"));
             row->insertWidget(1, button);
-            QObject::connect(button, &QPushButton::clicked, this, [this, browser, request = *request]() {
+            QObject::connect(button, &QPushButton::clicked, this, [this, browser, request = *request]() mutable {
+                // Start where the selected (else the first) entry is: more files are usually beside it.
+                const QListWidgetItem *near = m_list->currentItem() ? m_list->currentItem() : m_list->item(0);
+                request.startPath = near ? near->text() : QString();
                 if (PathBrowser *b = browser())
                     b->browse(this, request, [guard = QPointer<TextListEditor>(this)](const QStringList &paths) {
                         if (guard && !paths.isEmpty())

@@ -6,11 +6,10 @@
 #include "CurvesPanel.h"
 #include "DialogAuthPrompter.h"
 #include "LogsPanel.h"
-#include "ProfilesDialog.h"
+#include "RemotePathBrowser.h"  // ~MainWindow deletes the editor's cluster browser
 #include "RunTableView.h"
 #include "SubmitDialog.h"
 #include "config/ConfigLoader.h"
-#include "profiles/ProfileStore.h"
 #include "runs/ClusterRuns.h"
 #include "runs/Paths.h"
 #include "slurm/ClusterProfile.h"
@@ -134,6 +133,10 @@ void MainWindow::build()
         setConfigValidity(m_form->isValid(), m_form->problems());
     });
     connect(m_form, &ConfigEditor::validityChanged, this, [this] { setConfigValidity(m_form->isValid(), m_form->problems()); });
+    connect(m_form, &ConfigEditor::profileChosen, this, [this](const QString &profile) {
+        m_controller->setDraftProfile(selectedRunId(), profile);
+        useProfile(profile);
+    });
     connect(&c, &RunController::runChanged, this, [this](const QString &id) {
         if (id == selectedRunId())
             refreshDetail();
@@ -217,10 +220,17 @@ void MainWindow::showRun(const QString &id)
     const auto run = m_controller->run(id);
     const auto config = run ? m_controller->config(id) : std::nullopt;
     if (changed || (run && run->state == RunState::Draft)) {
-        // The resource estimate weighs the config against the GPUs of the run's profile.
-        ProfileStore *store = m_controller->services().profiles;
-        const auto profile = store && run ? store->profile(run->profile) : std::nullopt;
-        m_form->setProfile(profile.value_or(ClusterProfile::local()));
+        // A draft is meant for a profile (the last one submitted to, until the person picks
+        // another); a run that went out is on its own.
+        QString profile = run ? run->profile : QStringLiteral("local");
+        if (run && run->state == RunState::Draft) {
+            profile = m_controller->draftProfile(id);
+            if (profile.isEmpty()) {
+                profile = lastSubmitProfile();
+                m_controller->setDraftProfile(id, profile);
+            }
+        }
+        useProfile(profile);
         m_form->setConfig(config.value_or(RunConfig{}));
         m_form->setEditable(run && run->state == RunState::Draft);
         m_configValid = m_form->isValid();
@@ -340,8 +350,8 @@ SubmitDialog *MainWindow::submitSelected()
     const QString id = selectedRunId();
     if (!m_actions.value(QStringLiteral("submit"))->isEnabled())
         return nullptr;
-    const QString last = QSettings().value(QStringLiteral("submit/profile"), QStringLiteral("local")).toString();
-    auto *dialog = new SubmitDialog(*m_controller, id, last, this);
+    const QString meant = m_controller->draftProfile(id);
+    auto *dialog = new SubmitDialog(*m_controller, id, meant.isEmpty() ? lastSubmitProfile() : meant, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &SubmitDialog::submitted, this, [this](const QString &runId, const QString &profile) {
         QSettings().setValue(QStringLiteral("submit/profile"), profile);
@@ -399,28 +409,6 @@ QString MainWindow::duplicateSelected()
         m_tabs->setCurrentWidget(m_form);
     }
     return id;
-}
-
-ProfilesDialog *MainWindow::showProfiles()
-{
-    ProfileStore *store = m_controller->services().profiles;
-    if (!store)
-        return nullptr;
-    auto *dialog = new ProfilesDialog(*store, m_prompter, m_controller->services().secrets, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &ProfilesDialog::profilesChanged, this, &MainWindow::syncProfiles);
-    dialog->open();
-    return dialog;
-}
-
-void MainWindow::syncProfiles()
-{
-    QStringList names;
-    if (ProfileStore *store = m_controller->services().profiles)
-        for (const ClusterProfile &p : store->profiles())
-            if (!p.isLocal())
-                names << p.name;
-    m_connections->setProfiles(names);
 }
 
 QString MainWindow::openRunFolder(const QString &dir)

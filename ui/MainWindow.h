@@ -26,6 +26,7 @@ class CurvesPanel;
 class DialogAuthPrompter;
 class LogsPanel;
 class ProfilesDialog;
+class RemotePathBrowser;
 class RunTableView;
 class SubmitDialog;
 
@@ -102,7 +103,9 @@ private:
     void openRunFolderDialog();
     void revealRunFolder();
     void showShortcuts();
-    void syncProfiles();  // the status bar lists every cluster profile
+    void syncProfiles();  // the status bar and the config editor list every cluster profile
+    void useProfile(const QString &name);  // the config editor's estimate, path browser and checks
+    QString lastSubmitProfile() const;
     QAction *addAction(const char *name, const QString &text, const QKeySequence &key, const QString &tip);
 
     DialogAuthPrompter *m_prompter = nullptr;
@@ -121,6 +124,7 @@ private:
     LogsPanel *m_logs = nullptr;
     CheckpointBrowser *m_checkpoints = nullptr;
     ConnectionStatusBar *m_connections = nullptr;
+    std::unique_ptr<RemotePathBrowser> m_clusterBrowser;  // the editor's, while a cluster profile is shown
     QHash<QString, QAction *> m_actions;
 };
 

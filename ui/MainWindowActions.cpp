@@ -13,6 +13,7 @@
 #include <QClipboard>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
@@ -123,12 +124,20 @@ void MainWindow::newRunFromPreset()
                                                       tr("Run configs (*.yaml *.yml *.json)"));
     if (file.isEmpty())
         return;
-    const ConfigReport report = loadConfigFile(file.toStdString());
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, tr("New run from config"), tr("Cannot read %1: %2").arg(file, in.errorString()));
+        return;
+    }
+    // Its paths may be a cluster's: the config editor looks for them where the draft's profile says.
+    const QFileInfo info(file);
+    const ConfigReport report = loadConfigText(in.readAll().toStdString(), info.fileName().toStdString(),
+                                               info.absolutePath().toStdString(), {}, PathCheck::Skip);
     if (!report.ok()) {
         QMessageBox::warning(this, tr("Config has problems"), QString::fromStdString(report.summary()));
         return;
     }
-    addDraft(report.config, QFileInfo(file).completeBaseName());
+    addDraft(report.config, info.completeBaseName());
     m_tabs->setCurrentWidget(m_form);
 }
 

@@ -1,5 +1,6 @@
 #include "SubmitDialog.h"
 
+#include "config/ConfigLoader.h"
 #include "profiles/ProfileStore.h"
 #include "runs/ClusterRuns.h"
 #include "runs/Paths.h"
@@ -124,8 +125,15 @@ void SubmitDialog::replan()
                                    .arg(m_controller.services().trainerPath.isEmpty() ? QStringLiteral("corral-train")
                                                                                       : m_controller.services().trainerPath,
                                         QDir(run->runDir).filePath(QStringLiteral("run.yaml")), run->runDir));
-        if (m_controller.services().trainerPath.isEmpty())
+        if (m_controller.services().trainerPath.isEmpty()) {
             m_problem = tr("corral-train was not found (set CORRAL_TRAIN or put it on PATH).");
+        } else if (const auto missing = checkPathsExist(*config); !missing.empty()) {
+            // A draft meant for a cluster names the cluster's paths: here they are not.
+            QStringList lines;
+            for (const ConfigProblem &problem : missing)
+                lines << QString::fromStdString(problem.toString());
+            m_problem = tr("Paths the run reads are not on this machine:\n%1").arg(lines.join(QLatin1Char('\n')));
+        }
     } else {
         ProfileStore *store = m_controller.services().profiles;
         const auto p = store ? store->profile(profile()) : std::nullopt;

@@ -193,13 +193,40 @@ Result<QList<RemoteEntry>> SftpClient::listDirectory(const QString &remotePath)
         if (name == QLatin1StringView(".") || name == QLatin1StringView(".."))
             continue;
         entries.append({name, static_cast<qint64>(owned->size), owned->type == SSH_FILEXFER_TYPE_DIRECTORY,
-                        static_cast<qint64>(owned->mtime)});
+                        static_cast<qint64>(owned->mtime), owned->type == SSH_FILEXFER_TYPE_SYMLINK});
     }
     const bool complete = sftp_dir_eof(dir) == 1;
     sftp_closedir(dir);
     if (!complete)
         return sftpError(QStringLiteral("cannot list"), remotePath);
     return entries;
+}
+
+Result<RemoteEntry> SftpClient::stat(const QString &remotePath)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = remotePath.toUtf8();
+    const ssh::SftpAttributes attributes(sftp_stat(s.value(), path.constData()));
+    if (!attributes)
+        return sftpError(QStringLiteral("cannot stat"), remotePath);
+    return RemoteEntry{remotePath.section(QLatin1Char('/'), -1), static_cast<qint64>(attributes->size),
+                       attributes->type == SSH_FILEXFER_TYPE_DIRECTORY, static_cast<qint64>(attributes->mtime), false};
+}
+
+Result<QString> SftpClient::canonicalPath(const QString &remotePath)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = remotePath.toUtf8();
+    char *resolved = sftp_canonicalize_path(s.value(), path.constData());
+    if (!resolved)
+        return sftpError(QStringLiteral("cannot resolve"), remotePath);
+    QString absolute = QString::fromUtf8(resolved);
+    ssh_string_free_char(resolved);
+    return absolute;
 }
 
 Result<QByteArray> SftpClient::readFile(const QString &remotePath, qint64 maxBytes)

@@ -25,6 +25,7 @@ struct RemoteEntry {
     qint64 size = 0;
     bool isDirectory = false;
     qint64 modified = 0;  // unix seconds
+    bool isLink = false;  // a symbolic link as listed; size and type are the link's, not its target's
 };
 
 struct RemoteChunk {
@@ -50,6 +51,10 @@ public:
 
     // A folder's entries ("." and ".." left out); ErrorCode::NotFound when it does not exist.
     Result<QList<RemoteEntry>> listDirectory(const QString &remotePath);
+    // What a path names, links followed (ErrorCode::NotFound when nothing); `name` is its last part.
+    Result<RemoteEntry> stat(const QString &remotePath);
+    // The absolute form of a path as the server resolves it: "." is the login's home folder.
+    Result<QString> canonicalPath(const QString &remotePath);
     // A whole small file (a JSON pointer, trainer_state.json), at most maxBytes.
     Result<QByteArray> readFile(const QString &remotePath, qint64 maxBytes = 1 << 20);
     // Writes bytes to a temporary sibling and renames it over `remotePath`, so a reader sees

@@ -80,8 +80,11 @@ QString RunController::duplicate(const QString &id)
     const auto cfg = config(id);
     if (!source || !cfg)
         return {};
-    return addDraft(*cfg, source->name.endsWith(QLatin1StringView("-copy")) ? source->name
-                                                                            : source->name + QStringLiteral("-copy"));
+    const QString copy = addDraft(*cfg, source->name.endsWith(QLatin1StringView("-copy")) ? source->name
+                                                                                          : source->name + QStringLiteral("-copy"));
+    // Its paths are where the source's were.
+    setDraftProfile(copy, source->isRemote() ? source->profile : draftProfile(id));
+    return copy;
 }
 
 QString RunController::draftFromCheckpoint(const QString &id, const QString &checkpointDir, QString *error)
@@ -126,6 +129,17 @@ std::optional<RunConfig> RunController::config(const QString &id)
         return report.config;
     }
     return std::nullopt;
+}
+
+void RunController::setDraftProfile(const QString &id, const QString &profile)
+{
+    const auto entry = run(id);
+    if (!entry || entry->state != RunState::Draft)
+        return;
+    if (profile.isEmpty())
+        m_draftProfiles.remove(id);
+    else
+        m_draftProfiles.insert(id, profile);
 }
 
 void RunController::setDraftConfig(const QString &id, const RunConfig &config)

@@ -70,6 +70,11 @@ public:
     // The run's config: the draft's, the one it ran with (read when first asked), or nullopt.
     std::optional<RunConfig> config(const QString &id);
     void setDraftConfig(const QString &id, const RunConfig &config);
+    // The profile a draft is meant for (where its paths are browsed and checked, the profile the
+    // Submit dialog offers first); empty until set. A duplicate of a cluster run is meant for
+    // its cluster. The run list's Profile column says where a run went, so a draft's stays local.
+    QString draftProfile(const QString &id) const { return m_draftProfiles.value(id); }
+    void setDraftProfile(const QString &id, const QString &profile);
     // Starts reading the files of a listed run the app does not follow yet (curves on selection).
     void ensureFollowed(const QString &id);
 
@@ -100,6 +105,7 @@ private:
     RunListModel m_runs;
     SeriesStore m_series;
     QHash<QString, RunConfig> m_configs;
+    QHash<QString, QString> m_draftProfiles;  // draft id → the profile it is meant for
     QHash<QString, QString> m_resumeFrom;  // draft id → the checkpoint its first start continues from
     QHash<QString, LocalRun *> m_active;
     QHash<QString, FollowedRun *> m_followed;

@@ -1,14 +1,17 @@
 #include "slurm/ClusterSession.h"
 
+#include "config/ConfigLoader.h"
 #include "remote/ShellQuote.h"
 #include "remote/SshConnection.h"
 #include "runs/RemoteRunFollower.h"
 #include "runs/RunStore.h"
+#include "slurm/ClusterPaths.h"
 #include "slurm/JobMonitor.h"
 #include "slurm/SlurmClient.h"
 
 #include <QFileInfo>
 #include <QPromise>
+#include <QSet>
 
 namespace corral {
 
@@ -88,10 +91,57 @@ void ClusterSession::track(const QString &jobId, const QString &name, const QStr
     m_monitor->follow(jobId, pending);
 }
 
+namespace {
+Error configError(const QString &what, const std::vector<ConfigProblem> &problems)
+{
+    QStringList lines;
+    for (const ConfigProblem &problem : problems)
+        lines << QString::fromStdString(problem.toString());
+    return makeError(ErrorCode::Validation, QStringLiteral("%1:\n%2").arg(what, lines.join(QLatin1Char('\n'))).toStdString(),
+                     "run.yaml");
+}
+}  // namespace
+
 QFuture<Result<QString>> ClusterSession::submit(const RemoteRunPlan &plan, const QString &name)
 {
     auto promise = std::make_shared<QPromise<Result<QString>>>();
     promise->start();
+    auto fail = [promise](const Error &error) {
+        promise->addResult(Result<QString>(error));
+        promise->finish();
+    };
+    // The gate before anything is written on the cluster: the trainer's rules, then the paths the
+    // run will read there. What the editor showed may be stale (files move), and this is the
+    // last point where a bad config costs nothing but a message.
+    if (auto problems = validateConfig(plan.config, PathCheck::Skip); !problems.empty()) {
+        fail(configError(tr("the config has problems"), problems));
+        return promise->future();
+    }
+    QSet<QString> uploaded;
+    for (const FileUpload &u : plan.uploads)
+        uploaded.insert(u.remotePath);
+    m_ssh
+        ->post<std::vector<ConfigProblem>>([config = plan.config, uploaded, where = m_profile.name](SshWorker &worker) {
+            auto checked = checkClusterPaths(worker.sftp(), config, where, [&uploaded](const std::string &entry) {
+                return !uploaded.contains(QString::fromStdString(entry));
+            });
+            if (!checked)
+                worker.noteFailure(checked.error());
+            return checked;
+        })
+        .then(this, [this, promise, fail, plan, name](const Result<std::vector<ConfigProblem>> &checked) {
+            if (!checked)
+                return fail(checked.error());
+            if (!checked.value().empty())
+                return fail(configError(tr("paths the run reads are not on the cluster"), checked.value()));
+            uploadAndQueue(plan, name, promise);
+        });
+    return promise->future();
+}
+
+void ClusterSession::uploadAndQueue(const RemoteRunPlan &plan, const QString &name,
+                                    const std::shared_ptr<QPromise<Result<QString>>> &promise)
+{
     auto fail = [promise](const Error &error) {
         promise->addResult(Result<QString>(error));
         promise->finish();
@@ -110,7 +160,7 @@ QFuture<Result<QString>> ClusterSession::submit(const RemoteRunPlan &plan, const
     };
     if (plan.uploads.isEmpty()) {
         sbatch();
-        return promise->future();
+        return;
     }
     // Uploads one after another (each a job on the connection's worker), after making their folders.
     // The step function holds itself only weakly; the pending continuation keeps it alive.
@@ -145,7 +195,6 @@ QFuture<Result<QString>> ClusterSession::submit(const RemoteRunPlan &plan, const
             }
             (*step)(0);
         });
-    return promise->future();
 }
 
 QFuture<Result<QString>> ClusterSession::resubmit(const QString &runDir, const QString &name, const QString &configYaml)

@@ -13,6 +13,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QPromise>
 
 #include <memory>
 
@@ -44,8 +45,10 @@ public:
 
     // Follows the jobs the store still lists as active on this profile (after an app restart).
     Status resumeActiveRuns();
-    // Uploads the plan's files (progress: uploadProgress), writes run.yaml and job.sbatch, runs
-    // sbatch; on success the job is stored (with `name`) and followed. The job id comes back.
+    // Checks the plan's config (the trainer's rules here, its cluster paths over SFTP: a problem
+    // fails the submit with every message, before anything is written), uploads the plan's files
+    // (progress: uploadProgress), writes run.yaml and job.sbatch, runs sbatch; on success the job
+    // is stored (with `name`) and followed. The job id comes back.
     QFuture<Result<QString>> submit(const RemoteRunPlan &plan, const QString &name);
     // sbatch RUN_DIR/job.sbatch again (resume from the newest checkpoint); stored and followed.
     QFuture<Result<QString>> resubmit(const QString &runDir, const QString &name, const QString &configYaml);
@@ -60,6 +63,8 @@ signals:
     void storeFailed(const QString &message);
 
 private:
+    void uploadAndQueue(const RemoteRunPlan &plan, const QString &name,
+                        const std::shared_ptr<QPromise<Result<QString>>> &promise);
     void track(const QString &jobId, const QString &name, const QString &runDir, const QString &configYaml);
     void onState(ConnectionState state, const QString &message);
 

@@ -1,5 +1,6 @@
 #include "slurm/RemoteRunPlan.h"
 
+#include "config/ConfigLoader.h"
 #include "config/ConfigWriter.h"
 #include "config/DataFiles.h"
 #include "slurm/SbatchScript.h"
@@ -41,6 +42,13 @@ Result<RemoteRunPlan> planRemoteRun(const RunConfig &config, const ClusterProfil
                          "work_root");
     if (folderName.isEmpty() || folderName.contains(QLatin1Char('/')))
         return makeError(ErrorCode::InvalidArgument, "a run folder name without '/' is needed", "run");
+    // The trainer's rules but the paths' existence: those are looked for on the cluster (ClusterSession::submit).
+    if (const auto problems = validateConfig(config, PathCheck::Skip); !problems.empty()) {
+        std::string lines;
+        for (const auto &problem : problems)
+            lines += (lines.empty() ? "" : "; ") + problem.toString();
+        return makeError(ErrorCode::Validation, "the config has problems: " + lines);
+    }
 
     RemoteRunPlan plan;
     plan.runDir = remoteRunDir(profile, folderName);

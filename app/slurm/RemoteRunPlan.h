@@ -33,7 +33,9 @@ struct RemoteRunPlan {
 // RUN_DIR for a run folder named `folderName` under the profile's work root.
 QString remoteRunDir(const ClusterProfile &profile, const QString &folderName);
 
-// Fails (naming the field) when the profile has no work root or the template cannot be filled.
+// Fails (naming the field) when the profile has no work root, the template cannot be filled, or
+// the config breaks a rule of the trainer (every rule but the paths' existence: they are on the
+// cluster, and ClusterSession::submit looks for them there before sbatch).
 Result<RemoteRunPlan> planRemoteRun(const RunConfig &config, const ClusterProfile &profile, const QString &jobName,
                                     const QString &folderName, const QString &templateText);
 

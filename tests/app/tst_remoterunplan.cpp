@@ -97,6 +97,24 @@ private slots:
         const auto d = planRemoteRun(config, cluster(), QStringLiteral("x"), QStringLiteral("../escape"), templateText());
         QVERIFY(!d.ok());
     }
+
+    // Paths are the cluster's business (absent here is fine); every other rule of the trainer is not.
+    void aConfigThatBreaksARuleHasNoPlan()
+    {
+        RunConfig config = loadConfigFile(CORRAL_SOURCE_DIR "/resources/presets/tiny-demo.yaml").config;
+        config.model.path = "/cluster/models/llama";
+        config.model.tokenizer = "/cluster/models/llama/tokenizer.json";
+        config.data.files = {"/cluster/data/*.jsonl"};
+        QVERIFY(planRemoteRun(config, cluster(), QStringLiteral("x"), QStringLiteral("x-1"), templateText()).ok());
+        config.lora.rank = 0;
+        config.train.warmup_steps = config.train.max_steps;
+        const auto plan = planRemoteRun(config, cluster(), QStringLiteral("x"), QStringLiteral("x-1"), templateText());
+        QVERIFY(!plan.ok());
+        const QString message = QString::fromStdString(plan.error().toString());
+        QVERIFY2(message.contains(QStringLiteral("lora.rank: must be ≥ 1, got 0")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("train.warmup_steps: must be < train.max_steps")), qPrintable(message));
+        QVERIFY2(!message.contains(QStringLiteral("model.path")), qPrintable(message));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRemoteRunPlan)

@@ -79,6 +79,29 @@ TEST(Config, CrossFieldRule)
     EXPECT_EQ(lines(report), std::vector<std::string>{"train.warmup_steps: must be < train.max_steps (50), got 50"});
 }
 
+// A config for a cluster names paths on the cluster: with PathCheck::Skip their absence here is
+// no problem, while every other rule still is.
+TEST(Config, SkippedPathChecksKeepEveryOtherRule)
+{
+    const std::string text = "model:\n  path: /cluster/models/llama\n  tokenizer: /cluster/tok.json\n"
+                             "data:\n  files: [/cluster/data/*.jsonl, /cluster/data/a.txt]\n"
+                             "lora:\n  rank: 0\n";
+    const ConfigReport here = load(text);
+    const auto hereLines = lines(here);
+    EXPECT_EQ(hereLines.size(), 5u) << here.summary();
+    EXPECT_NE(here.summary().find("model.path: no such folder '/cluster/models/llama'"), std::string::npos);
+    EXPECT_NE(here.summary().find("data.files[0]: no file matches '/cluster/data/*.jsonl'"), std::string::npos);
+
+    const ConfigReport cluster = loadConfigText(text, "run.yaml", kDataDir, {}, PathCheck::Skip);
+    EXPECT_EQ(lines(cluster), std::vector<std::string>{"lora.rank: must be ≥ 1, got 0 (run.yaml:7)"});
+    EXPECT_EQ(cluster.config.model.path, "/cluster/models/llama");
+
+    // The refused rank stayed out of the config: what is left breaks no rule but the paths'.
+    EXPECT_TRUE(validateConfig(cluster.config, PathCheck::Skip).empty());
+    EXPECT_EQ(validateConfig(cluster.config).size(), 4u);  // model, tokenizer, both data entries
+    EXPECT_EQ(checkPathsExist(cluster.config).size(), 4u);
+}
+
 TEST(Config, OverridesApplyAfterTheFileAndAreChecked)
 {
     ConfigReport report = load("data:\n  files: corpus.txt\n",

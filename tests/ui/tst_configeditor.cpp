@@ -45,6 +45,24 @@ public:
     }
 };
 
+// A cluster's files as the editor sees them: nothing is on this computer, and each path check
+// waits for the test to answer it (as an SFTP round trip would).
+class FakeClusterBrowser : public PathBrowser {
+public:
+    int checks = 0;
+    RunConfig checked;
+    std::function<void(const PathCheckReport &)> answer;
+    QString location() const override { return QStringLiteral("hpc (cluster)"); }
+    void browse(QWidget *, const PathRequest &, std::function<void(const QStringList &)> done) override { done({}); }
+    bool isLocal() const override { return false; }
+    void checkPaths(QObject *, const RunConfig &config, std::function<void(const PathCheckReport &)> done) override
+    {
+        ++checks;
+        checked = config;
+        answer = std::move(done);
+    }
+};
+
 template <class T>
 T *field(const ConfigEditor &editor, const char *path)
 {
@@ -385,6 +403,67 @@ private slots:
         QTest::keyClick(entry, Qt::Key_Return);
         QCOMPARE(editor.form()->messageFor(QStringLiteral("data.files")),
                  QStringLiteral("[1] no file matches '%1/missing/*.jsonl'").arg(kPresets));
+    }
+
+    // For a run on a cluster the paths are the cluster's: absent here is no problem, the
+    // browser's check on the cluster is (beside the field), and every other rule still holds.
+    void aClusterRunsPathsAreCheckedOnTheCluster()
+    {
+        ConfigEditor editor;
+        FakeClusterBrowser cluster;
+        editor.setPathBrowser(&cluster);
+        editor.setText(QStringLiteral("model:\n  path: /cluster/models/llama\n  tokenizer: /cluster/tok.json\n"
+                                      "data:\n  files: [/cluster/data/*.jsonl]\n"),
+                       QDir::tempPath(), QStringLiteral("run.yaml"));
+        QVERIFY2(editor.isValid(), qPrintable(editor.problems()));
+        QVERIFY(editor.form()->messageFor(QStringLiteral("model.path")).isEmpty());
+        QCOMPARE(editor.pathCheckStatus(), QStringLiteral("Checking paths on hpc (cluster)…"));
+        QCOMPARE(cluster.checks, 0);  // not on every key: after a pause
+        QTRY_COMPARE(cluster.checks, 1);
+        QCOMPARE(cluster.checked.model.path, std::string("/cluster/models/llama"));
+
+        QSignalSpy validity(&editor, &ConfigEditor::validityChanged);
+        cluster.answer({{{"model.path", "no such folder '/cluster/models/llama' on hpc", {}}}, {}});
+        QVERIFY(!editor.isValid());
+        QCOMPARE(editor.form()->messageFor(QStringLiteral("model.path")), QStringLiteral("no such folder '/cluster/models/llama' on hpc"));
+        QVERIFY(editor.problems().contains(QStringLiteral("model.path: no such folder '/cluster/models/llama' on hpc")));
+        QCOMPARE(validity.count(), 1);
+        QVERIFY(editor.pathCheckStatus().isEmpty());
+
+        // An edit that leaves the paths alone asks nothing new and keeps the cluster's answer.
+        replaceText(editor, QStringLiteral("model:"), QStringLiteral("lora:\n  rank: 8\nmodel:"));
+        QTest::qWait(600);
+        QCOMPARE(cluster.checks, 1);
+        QVERIFY(!editor.isValid());
+
+        // A new path: the old answer is about another folder, so it no longer counts.
+        replaceText(editor, QStringLiteral("/cluster/models/llama"), QStringLiteral("/cluster/models/llama-3"));
+        QVERIFY2(editor.isValid(), qPrintable(editor.problems()));
+        QTRY_COMPARE(cluster.checks, 2);
+        cluster.answer({{}, {}});
+        QVERIFY(editor.isValid());
+        QCOMPARE(editor.pathCheckStatus(), QStringLiteral("Paths found on hpc (cluster)"));
+
+        // A rule of the trainer holds whatever the profile.
+        replaceText(editor, QStringLiteral("rank: 8"), QStringLiteral("rank: 0"));
+        QVERIFY(!editor.isValid());
+        QVERIFY(editor.problems().contains(QStringLiteral("lora.rank: must be ≥ 1, got 0")));
+        replaceText(editor, QStringLiteral("rank: 0"), QStringLiteral("rank: 8"));
+        QVERIFY(editor.isValid());
+
+        // When the cluster cannot be asked, that is said, and the config is not held back for it
+        // (the check before sbatch has the last word).
+        replaceText(editor, QStringLiteral("/cluster/tok.json"), QStringLiteral("/cluster/tokenizer.json"));
+        QTRY_COMPARE(cluster.checks, 3);
+        cluster.answer({{}, QStringLiteral("corraltest@login:22: connection lost")});
+        QVERIFY(editor.isValid());
+        QCOMPARE(editor.pathCheckStatus(), QStringLiteral("Paths not checked on hpc (cluster): corraltest@login:22: connection lost"));
+
+        // Back on this computer the loader looks here, with its own words.
+        editor.setPathBrowser(nullptr);
+        QVERIFY(!editor.isValid());
+        QCOMPARE(editor.form()->messageFor(QStringLiteral("model.path")), QStringLiteral("no such folder '/cluster/models/llama-3'"));
+        QVERIFY(editor.pathCheckStatus().isEmpty());
     }
 
     void theMainWindowHostsTheEditor()

@@ -173,6 +173,24 @@ private slots:
         QVERIFY(submit->isEnabled());
     }
 
+    // A draft meant for a cluster names the cluster's paths; sent to local instead, the review
+    // dialog looks for them here and says which are missing.
+    void submitOnTheLocalProfileLooksForThePathsHere()
+    {
+        QTemporaryDir runs;
+        qputenv("CORRAL_RUNS_DIR", runs.path().toUtf8());
+        ConfigReport report = loadConfigFile(CORRAL_SOURCE_DIR "/resources/presets/tiny-demo.yaml");
+        QVERIFY(report.ok());
+        report.config.model.path = "/scratch/models/llama-3.2-1b";
+        MainWindow window(QStringLiteral(CORRAL_BIN_DIR "/corral-train"));
+        const QString id = window.addDraft(report.config, QStringLiteral("meant-for-a-cluster"));
+        SubmitDialog dialog(window.controller(), id, QStringLiteral("local"));
+        QVERIFY2(dialog.problem().contains(QStringLiteral("model.path: no such folder '/scratch/models/llama-3.2-1b'")),
+                 qPrintable(dialog.problem()));
+        QVERIFY(!dialog.submit());
+        QCOMPARE(window.runModel()->runAt(window.runModel()->rowOf(id)).state, RunState::Draft);
+    }
+
     void submitOnTheLocalProfileRunsToCompleted()
     {
         QTemporaryDir runs;

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -233,13 +234,9 @@ std::vector<ConfigProblem> applyOverride(RunConfig &config, const std::string &a
     return {};
 }
 
-std::vector<ConfigProblem> validateConfig(const RunConfig &config)
+std::vector<ConfigProblem> checkPathsExist(const RunConfig &config)
 {
     std::vector<ConfigProblem> problems;
-    for (const auto &spec : configSchema()) {
-        if (auto problem = checkFieldValue(spec, spec.get(config)); !problem.empty())
-            problems.push_back({spec.path(), problem, {}});
-    }
     for (size_t i = 0; i < config.data.files.size(); ++i) {
         const std::string &file = config.data.files[i];
         if (!file.empty() && expandDataEntry(file).empty())
@@ -259,6 +256,20 @@ std::vector<ConfigProblem> validateConfig(const RunConfig &config)
         if (!fs::exists(fs::is_directory(t, ec) ? t / "tokenizer.json" : t, ec))
             problems.push_back({"model.tokenizer", "no tokenizer.json at '" + config.model.tokenizer + "'", {}});
     }
+    return problems;
+}
+
+std::vector<ConfigProblem> validateConfig(const RunConfig &config, PathCheck paths)
+{
+    std::vector<ConfigProblem> problems;
+    for (const auto &spec : configSchema()) {
+        if (auto problem = checkFieldValue(spec, spec.get(config)); !problem.empty())
+            problems.push_back({spec.path(), problem, {}});
+    }
+    if (paths == PathCheck::ThisMachine) {
+        auto missing = checkPathsExist(config);
+        problems.insert(problems.end(), std::make_move_iterator(missing.begin()), std::make_move_iterator(missing.end()));
+    }
     if (config.train.warmup_steps >= config.train.max_steps && config.train.warmup_steps > 0)
         problems.push_back({"train.warmup_steps",
                             "must be < train.max_steps (" + std::to_string(config.train.max_steps) + "), got "
@@ -268,7 +279,7 @@ std::vector<ConfigProblem> validateConfig(const RunConfig &config)
 }
 
 ConfigReport loadConfigText(const std::string &text, const std::string &source, const std::string &baseDir,
-                            const std::vector<std::string> &overrides)
+                            const std::vector<std::string> &overrides, PathCheck paths)
 {
     ConfigReport report;
     auto root = parseYaml(text, source);
@@ -282,7 +293,7 @@ ConfigReport loadConfigText(const std::string &text, const std::string &source, 
         report.problems.insert(report.problems.end(), overrideProblems.begin(), overrideProblems.end());
     }
     // Whole-config checks, skipping fields already reported so each problem appears once.
-    for (auto &problem : validateConfig(report.config)) {
+    for (auto &problem : validateConfig(report.config, paths)) {
         if (!hasProblemFor(report.problems, problem.field))
             report.problems.push_back(std::move(problem));
     }
