@@ -1,6 +1,6 @@
 #include "slurm/ClusterSession.h"
 
-#include "remote/ShellQuote.h"
+#include "remote/ShellCommand.h"
 #include "remote/SshConnection.h"
 #include "runs/RemoteRunFollower.h"
 #include "runs/RunStore.h"
@@ -133,8 +133,8 @@ QFuture<Result<QString>> ClusterSession::submit(const RemoteRunPlan &plan, const
         if (!folders.contains(folder))
             folders << folder;
     }
-    m_ssh->run(CommandRequest{shellCommand(QStringList{QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--")}
-                                           + folders),
+    m_ssh->run(CommandRequest{ShellCommand(QStringLiteral("mkdir"), QStringList{QStringLiteral("-p"), QStringLiteral("--")}
+                                                                        + folders),
                               {}, 30000})
         .then(this, [step, fail](const Result<CommandResult> &made) {
             if (!made || !made.value().succeeded()) {

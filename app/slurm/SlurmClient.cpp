@@ -1,8 +1,10 @@
 #include "slurm/SlurmClient.h"
 
-#include "remote/ShellQuote.h"
+#include "remote/ShellCommand.h"
 #include "remote/SshConnection.h"
 #include "slurm/SlurmStateParser.h"
+
+#include <optional>
 
 namespace corral {
 
@@ -18,7 +20,7 @@ Error commandError(const SshWorker &worker, const QString &what, const CommandRe
 
 Result<CommandResult> runChecked(SshWorker &worker, const QStringList &argv, int timeoutMs)
 {
-    auto result = worker.run(CommandRequest{shellCommand(argv), {}, timeoutMs});
+    auto result = worker.run(CommandRequest{ShellCommand(argv.first(), argv.mid(1)), {}, timeoutMs});
     if (!result)
         return result.error();
     if (!result.value().succeeded())
@@ -100,8 +102,8 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
         return statuses;
     // 1. One squeue for every job: it lists those that have not ended.
     auto squeue = worker.run(CommandRequest{
-        shellCommand({QStringLiteral("squeue"), QStringLiteral("-h"), QStringLiteral("-o"), QStringLiteral("%i|%T|%r"),
-                      QStringLiteral("-j"), jobIds.join(QLatin1Char(','))}),
+        ShellCommand(QStringLiteral("squeue"), {QStringLiteral("-h"), QStringLiteral("-o"), QStringLiteral("%i|%T|%r"),
+                                                QStringLiteral("-j"), jobIds.join(QLatin1Char(','))}),
         {}, timeoutMs});
     if (!squeue)
         return squeue.error();
@@ -114,9 +116,9 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
     QStringList ended = missingFrom(jobIds, statuses);
     if (!ended.isEmpty()) {
         auto sacct = worker.run(CommandRequest{
-            shellCommand({QStringLiteral("sacct"), QStringLiteral("-n"), QStringLiteral("-P"), QStringLiteral("-X"),
-                          QStringLiteral("-o"), QStringLiteral("JobID,State,ExitCode,Reason"), QStringLiteral("-j"),
-                          ended.join(QLatin1Char(','))}),
+            ShellCommand(QStringLiteral("sacct"), {QStringLiteral("-n"), QStringLiteral("-P"), QStringLiteral("-X"),
+                                                   QStringLiteral("-o"), QStringLiteral("JobID,State,ExitCode,Reason"),
+                                                   QStringLiteral("-j"), ended.join(QLatin1Char(','))}),
             {}, timeoutMs});
         if (!sacct)
             return sacct.error();
@@ -132,13 +134,15 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
     // 3. Still unknown: scontrol, which keeps ended jobs for MinJobAge seconds. One remote
     //    command for all of them, each record behind a marker naming the id asked for.
     if (!ended.isEmpty()) {
-        QStringList parts;
-        for (const QString &id : ended)
-            parts << shellCommand({QStringLiteral("echo"), scontrolRecordMarker() + id})
-                  << shellCommand({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"), id})
-                         + QStringLiteral(" 2>/dev/null");
-        parts << QStringLiteral("true");
-        auto scontrol = worker.run(CommandRequest{parts.join(QStringLiteral("; ")), {}, timeoutMs});
+        std::optional<ShellCommand> chain;
+        for (const QString &id : ended) {
+            const ShellCommand one =
+                ShellCommand(QStringLiteral("echo"), {scontrolRecordMarker() + id})
+                    .then(ShellCommand(QStringLiteral("scontrol"), {QStringLiteral("show"), QStringLiteral("job"), id})
+                              .withoutStderr());
+            chain = chain ? chain->then(one) : one;
+        }
+        auto scontrol = worker.run(CommandRequest{chain->then(ShellCommand(QStringLiteral("true"))), {}, timeoutMs});
         if (!scontrol)
             return scontrol.error();
         if (scontrol.value().timedOut)
@@ -180,8 +184,10 @@ QFuture<Result<QByteArray>> SlurmClient::tail(QString remotePath, int bytes)
     return m_ssh.post<QByteArray>([remotePath = std::move(remotePath), bytes, timeoutMs](SshWorker &worker)
                                       -> Result<QByteArray> {
         // `tail -c` reads only the end; a missing file (job not started yet) is an empty tail.
-        const QString command = QStringLiteral("test ! -e %1 || tail -c %2 -- %1")
-                                    .arg(shellQuote(remotePath)).arg(bytes);
+        const ShellCommand command =
+            ShellCommand(QStringLiteral("test"), {QStringLiteral("!"), QStringLiteral("-e"), remotePath})
+                .orElse(ShellCommand(QStringLiteral("tail"),
+                                     {QStringLiteral("-c"), QString::number(bytes), QStringLiteral("--"), remotePath}));
         auto r = worker.run(CommandRequest{command, {}, timeoutMs});
         if (!r)
             return r.error();

@@ -3,6 +3,7 @@
 // reads what the script wrote (port, user, key), stops everything at the end. Header-only,
 // shared by the e2e tests.
 #include "remote/AuthPrompter.h"
+#include "remote/ShellCommand.h"
 #include "remote/SshEndpoint.h"
 
 #include <QDir>
@@ -28,6 +29,13 @@
     } while (false)
 
 namespace corral::test {
+
+// A test's own shell script, run as `sh -c SCRIPT`: remote commands take a ShellCommand, never
+// raw text, so a test that wants pipes or globs says so here.
+inline ShellCommand shellScript(const QString &script)
+{
+    return ShellCommand(QStringLiteral("sh"), {QStringLiteral("-c"), script});
+}
 
 class ClusterFixture {
 public:

@@ -79,7 +79,7 @@ private slots:
         m_ssh = std::make_unique<SshConnection>(m_cluster.endpoint(trusted), &m_prompter);
         // A run folder as corral-train leaves it, made by the remote user (a name that needs quoting).
         m_runDir = m_cluster.value("WORK") + QStringLiteral("/run 'one'");
-        const auto made = await(m_ssh->run({shellCommand({QStringLiteral("mkdir"), QStringLiteral("-p"),
+        const auto made = await(m_ssh->run({ShellCommand(QStringLiteral("mkdir"), {QStringLiteral("-p"),
                                                           m_runDir + QStringLiteral("/checkpoints/step-00000002"),
                                                           m_runDir + QStringLiteral("/checkpoints/step-00000004"),
                                                           m_runDir + QStringLiteral("/checkpoints/.tmp-step-00000006")}),
@@ -134,7 +134,7 @@ private slots:
             QCOMPARE(QJsonDocument::fromJson(pointer->value().data).object().value(QStringLiteral("step")).toInt(), step);
         }
         QCOMPARE(loadIndex().chosenStep, qint64(4));
-        const auto listing = await(m_ssh->run({shellCommand({QStringLiteral("ls"), QStringLiteral("-a"),
+        const auto listing = await(m_ssh->run({ShellCommand(QStringLiteral("ls"), {QStringLiteral("-a"),
                                                              m_runDir + QStringLiteral("/checkpoints")}), {}, 10000}));
         QVERIFY(listing && listing->ok());
         QVERIFY2(!listing->value().out.contains("corral-tmp"), listing->value().out.constData());  // no temporary left

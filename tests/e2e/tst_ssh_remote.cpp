@@ -33,7 +33,11 @@ class TestSshRemote : public QObject {
 
     QString knownHosts(const char *name) const { return m_local.filePath(QLatin1StringView(name)); }
 
-    Result<CommandResult> run(SshConnection &ssh, const QString &command, int timeoutMs = 10000)
+    Result<CommandResult> run(SshConnection &ssh, const QString &script, int timeoutMs = 10000)
+    {
+        return run(ssh, test::shellScript(script), timeoutMs);
+    }
+    Result<CommandResult> run(SshConnection &ssh, const ShellCommand &command, int timeoutMs = 10000)
     {
         auto result = await(ssh.run(CommandRequest{command, {}, timeoutMs}), timeoutMs + 10000);
         if (!result)
@@ -225,7 +229,7 @@ private slots:
         QCOMPARE(progress.last().at(2).toLongLong(), qint64(content.size()));
         QVERIFY(progress.size() > 2);  // reported along the way, not only at the end
 
-        const auto sum = run(*m_ssh, shellCommand({QStringLiteral("sha256sum"), remote}));
+        const auto sum = run(*m_ssh, ShellCommand(QStringLiteral("sha256sum"), {remote}));
         REQUIRE_OK(sum);
         QVERIFY(sum.value().out.startsWith(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex()));
 
