@@ -7,6 +7,7 @@
 #include "remote/SshHandles.h"
 
 #include <QByteArray>
+#include <QFile>
 #include <QIODevice>
 #include <QString>
 
@@ -36,7 +37,10 @@ class SftpClient {
 public:
     explicit SftpClient(SshSession &session);
 
-    // Writes `localPath` to `remotePath` (replacing it) with the given mode; returns the bytes sent.
+    // Copies `localPath` to `remotePath` (replacing it) with the given mode; returns its size.
+    // The bytes go to `remotePath.corral-part`, renamed over `remotePath` once all are there, so
+    // the final name never shows half a file. Resumable: a part an earlier attempt left (a broken
+    // connection) is continued from its size when its first and last 64 KiB match the local file.
     Result<qint64> upload(const QString &localPath, const QString &remotePath, const TransferProgress &progress,
                           int mode = 0644);
     // Writes bytes to a remote file (run.yaml, job.sbatch).
@@ -66,10 +70,15 @@ public:
 
     void reset();  // drop the SFTP channel (after the SSH session was reconnected)
 
+    static QString partialName(const QString &remotePath);  // where upload() collects the bytes
+
 private:
     Result<sftp_session> sftp();
     Result<qint64> send(QIODevice &source, const QString &remotePath, const TransferProgress &progress, int mode);
     Error sftpError(const QString &what, const QString &path) const;
+    Result<qint64> resumableBytes(QFile &local, const QString &partPath);
+    Status renameOnto(const QString &from, const QString &to);
+    Result<qint64> sizeOfPath(const QString &remotePath);  // not counted as a tail request
 
     SshSession &m_session;
     ssh::Sftp m_sftp;

@@ -40,24 +40,41 @@ QStringList missingFrom(const QStringList &ids, const JobStatuses &known)
 
 SlurmClient::SlurmClient(SshConnection &ssh, int commandTimeoutMs) : m_ssh(ssh), m_timeoutMs(commandTimeoutMs) {}
 
+Status SlurmClient::prepareOnWorker(SshWorker &worker, const SubmitRequest &request, int timeoutMs)
+{
+    const QString logs = request.runDir + QStringLiteral("/logs");
+    if (auto made = runChecked(worker, {QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), logs},
+                               timeoutMs); !made)
+        return made.error();
+    // Each written whole and renamed into place: a dropped connection never leaves half a script.
+    const QString runYaml = request.runDir + QStringLiteral("/run.yaml");
+    const QString script = request.runDir + QStringLiteral("/job.sbatch");
+    if (auto st = worker.sftp().replaceFile(runYaml, request.runYaml); !st) {
+        worker.noteFailure(st.error());
+        return st.error();
+    }
+    if (auto st = worker.sftp().replaceFile(script, request.script.toUtf8(), 0755); !st) {
+        worker.noteFailure(st.error());
+        return st.error();
+    }
+    return okStatus();
+}
+
+QFuture<Status> SlurmClient::prepare(SubmitRequest request)
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<Unit>([request = std::move(request), timeoutMs](SshWorker &worker) {
+        return prepareOnWorker(worker, request, timeoutMs);
+    });
+}
+
 QFuture<Result<QString>> SlurmClient::submit(SubmitRequest request)
 {
     const int timeoutMs = m_timeoutMs;
     return m_ssh.post<QString>([request = std::move(request), timeoutMs](SshWorker &worker) -> Result<QString> {
-        const QString logs = request.runDir + QStringLiteral("/logs");
-        if (auto made = runChecked(worker, {QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), logs},
-                                   timeoutMs); !made)
-            return made.error();
-        const QString runYaml = request.runDir + QStringLiteral("/run.yaml");
+        if (auto st = prepareOnWorker(worker, request, timeoutMs); !st)
+            return st.error();
         const QString script = request.runDir + QStringLiteral("/job.sbatch");
-        if (auto st = worker.sftp().writeFile(runYaml, request.runYaml); !st) {
-            worker.noteFailure(st.error());
-            return st.error();
-        }
-        if (auto st = worker.sftp().writeFile(script, request.script.toUtf8(), 0755); !st) {
-            worker.noteFailure(st.error());
-            return st.error();
-        }
         auto submitted = runChecked(worker, {QStringLiteral("sbatch"), QStringLiteral("--parsable"), script}, timeoutMs);
         if (!submitted)
             return submitted.error();
