@@ -125,7 +125,8 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
     if (!squeue)
         return squeue.error();
     // squeue exits 1 with "Invalid job id" when none of the ids is still in the controller.
-    if (!squeue.value().succeeded() && !squeue.value().err.contains("Invalid job id"))
+    if (!squeue.value().succeeded()
+        && (!squeue.value().err.contains("Invalid job id") || isControllerUnreachable(QString::fromUtf8(squeue.value().err))))
         return commandError(worker, QStringLiteral("squeue"), squeue.value());
     statuses = parseSqueue(QString::fromUtf8(squeue.value().out));
 
@@ -155,14 +156,15 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
         for (const QString &id : ended) {
             const ShellCommand one =
                 ShellCommand(QStringLiteral("echo"), {scontrolRecordMarker() + id})
-                    .then(ShellCommand(QStringLiteral("scontrol"), {QStringLiteral("show"), QStringLiteral("job"), id})
-                              .withoutStderr());
+                    .then(ShellCommand(QStringLiteral("scontrol"), {QStringLiteral("show"), QStringLiteral("job"), id}));
             chain = chain ? chain->then(one) : one;
         }
         auto scontrol = worker.run(CommandRequest{chain->then(ShellCommand(QStringLiteral("true"))), {}, timeoutMs});
         if (!scontrol)
             return scontrol.error();
-        if (scontrol.value().timedOut)
+        // A controller that went away after squeue answered knows nothing now: that is not "no
+        // such job", so the round fails and every job keeps its last known state.
+        if (scontrol.value().timedOut || isControllerUnreachable(QString::fromUtf8(scontrol.value().err)))
             return commandError(worker, QStringLiteral("scontrol"), scontrol.value());
         const JobStatuses found = parseScontrolShowJob(QString::fromUtf8(scontrol.value().out));
         for (const QString &id : ended) {

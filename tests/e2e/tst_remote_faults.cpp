@@ -2,13 +2,20 @@
 // (tests/e2e/cluster-fixture), each showing that nothing is lost:
 //  - sshd SIGKILLed (with the processes serving the connection) in the middle of a run's upload:
 //    the upload continues where it stopped once sshd is back, the run is submitted, and the
-//    file on the cluster is byte-identical — never a partial file under its final name.
+//    file on the cluster is byte-identical — never a partial file under its final name;
+//  - slurmctld stopped and started again while jobs run and wait: their states are kept
+//    through the outage and go on from there, none shown failed or lost.
 // (The other faults live beside what they break: tst_remote_tail for the metric tail,
 // tst_remote_checkpoints for adapter downloads.)
 #include "Await.h"
 #include "ClusterFixture.h"
+#include "remote/SshConnection.h"
+#include "runs/RemoteRunFollower.h"
+#include "runs/RunStore.h"
 #include "slurm/ClusterSession.h"
+#include "slurm/JobMonitor.h"
 #include "slurm/SbatchScript.h"
+#include "slurm/SlurmClient.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -161,6 +168,91 @@ private slots:
         const QByteArray out = readAll(plan.runDir + QStringLiteral("/logs/slurm-%1.out").arg(id->value()));
         const QByteArray sum = QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
         QVERIFY2(out.startsWith(sum + "  train data.jsonl"), out.constData());
+    }
+
+    void aSlurmctldRestartKeepsEveryJobStateAndNothingIsLost()
+    {
+        SshConnection ssh(m_cluster.endpoint(m_knownHosts), &m_prompter);
+        SlurmClient slurm(ssh);
+        ClusterProfile p = profile(tool("sleeper"));
+        p.environmentSetup = {QStringLiteral("export CORRAL_SLEEP=12")};
+        const QString running = p.workRoot + QStringLiteral("/ctld-running");
+        const auto runningId = await(slurm.submit({running, QByteArrayLiteral("{}\n"), renderScript(p, QStringLiteral("runs"), running)}));
+        QVERIFY(runningId);
+        REQUIRE_OK(*runningId);
+        // One that waits the whole time: held, so it is PENDING before, during and after.
+        const QString held = p.workRoot + QStringLiteral("/ctld-held");
+        QString heldScript = renderScript(p, QStringLiteral("held"), held);
+        heldScript.replace(QStringLiteral("#!/bin/bash\n"), QStringLiteral("#!/bin/bash\n#SBATCH --hold\n"));
+        const auto heldId = await(slurm.submit({held, QByteArrayLiteral("{}\n"), heldScript}));
+        QVERIFY(heldId);
+        REQUIRE_OK(*heldId);
+
+        auto store = RunStore::open(m_local.filePath(QStringLiteral("ctld.sqlite")));
+        REQUIRE_OK(store);
+        JobMonitor monitor(slurm, 200);
+        RemoteRunFollower follower(*store.value(), monitor, QStringLiteral("fixture"));
+        QSignalSpy failures(&monitor, &JobMonitor::pollFailed);
+        QList<SlurmJobStatus> changes;
+        connect(&monitor, &JobMonitor::statusChanged, this, [&changes](const SlurmJobStatus &s) { changes << s; });
+        for (const auto &[id, dir] : {std::pair{runningId->value(), running}, std::pair{heldId->value(), held}}) {
+            StoredRun run;
+            run.name = dir;
+            run.profile = QStringLiteral("fixture");
+            run.jobId = id;
+            run.runDir = dir;
+            run.submittedAt = QDateTime::currentDateTimeUtc();
+            run.status.state = SlurmJobState::Pending;
+            REQUIRE_OK(follower.track(run));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(monitor.status(runningId->value()).state, SlurmJobState::Running, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(monitor.status(heldId->value()).reason, QStringLiteral("JobHeldUser"), 5000);
+
+        // Down for longer than squeue waits for it (about 9 s here), so rounds really fail.
+        QElapsedTimer outage;
+        outage.start();
+        fixture("stop-slurmctld");
+        const qsizetype changesBefore = changes.size();
+        QTRY_VERIFY_WITH_TIMEOUT(!failures.isEmpty(), 25000);
+        qInfo("first failed round after %lld ms: %s", static_cast<long long>(outage.elapsed()),
+              qPrintable(failures.first().first().toString()));
+        QVERIFY2(failures.first().first().toString().contains(QStringLiteral("Unable to contact slurm controller")),
+                 qPrintable(failures.first().first().toString()));
+        QCOMPARE(changes.size(), changesBefore);  // nothing changed while SLURM could not say
+        QCOMPARE(monitor.status(runningId->value()).state, SlurmJobState::Running);
+        QCOMPARE(monitor.status(heldId->value()).state, SlurmJobState::Pending);
+        fixture("start-slurmctld");
+        qInfo("slurmctld was down for %lld ms", static_cast<long long>(outage.elapsed()));
+
+        // The running job ends on its own, as it would have; the held one still waits.
+        QTRY_COMPARE_WITH_TIMEOUT(monitor.status(runningId->value()).state, SlurmJobState::Completed, 30000);
+        QTest::qWait(600);
+        QCOMPARE(monitor.status(heldId->value()).state, SlurmJobState::Pending);
+        QCOMPARE(monitor.status(heldId->value()).reason, QStringLiteral("JobHeldUser"));
+        for (const SlurmJobStatus &change : std::as_const(changes)) {
+            QVERIFY2(change.state != SlurmJobState::Unknown && change.state != SlurmJobState::Failed
+                         && change.state != SlurmJobState::NodeFail,
+                     qPrintable(change.jobId + QLatin1Char(' ') + slurmJobStateName(change.state)));
+        }
+        // The run store's history: exactly what happened, no outage artefact in it.
+        const auto runs = store.value()->runs();
+        REQUIRE_OK(runs);
+        for (const StoredRun &run : runs.value()) {
+            const auto history = store.value()->history(run.id);
+            REQUIRE_OK(history);
+            QStringList states;  // each state once in a row (a new reason is a new entry of the same state)
+            for (const auto &change : history.value())
+                if (change.state != SlurmJobState::Completing
+                    && (states.isEmpty() || states.last() != slurmJobStateName(change.state)))
+                    states << slurmJobStateName(change.state);
+            const QStringList expected = run.jobId == runningId->value()
+                                             ? QStringList{QStringLiteral("PENDING"), QStringLiteral("RUNNING"),
+                                                           QStringLiteral("COMPLETED")}
+                                             : QStringList{QStringLiteral("PENDING")};
+            QCOMPARE(states, expected);
+        }
+        const auto cancelled = await(slurm.cancel(heldId->value()));
+        QVERIFY(cancelled && cancelled->ok());
     }
 };
 
