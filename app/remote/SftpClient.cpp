@@ -4,6 +4,11 @@
 
 #include <QBuffer>
 #include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <fcntl.h>
 
@@ -230,11 +235,16 @@ Result<qint64> SftpClient::download(const QString &remotePath, const QString &lo
         return sftpError(QStringLiteral("cannot stat"), remotePath);
     const qint64 total = static_cast<qint64>(attributes->size);
 
-    QFile local(localPath);
-    // A local file longer than the remote one is not a prefix of it: start over.
+    // The bytes collect in LOCAL.part, renamed to LOCAL once all are there: the final name never
+    // holds half a file. A partial copy an older version left under the final name is taken over.
+    const QString partPath = localPath + QStringLiteral(".part");
+    if (resume && !QFile::exists(partPath) && QFile::exists(localPath) && QFileInfo(localPath).size() <= total)
+        QFile::rename(localPath, partPath);
+    QFile local(partPath);
+    // A partial file longer than the remote one is not a prefix of it: start over.
     const bool continuing = resume && local.exists() && local.size() <= total;
     if (!local.open(continuing ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate))
-        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(partPath, local.errorString()).toStdString());
     qint64 done = continuing ? local.size() : 0;
 
     ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_RDONLY, 0));
@@ -252,13 +262,24 @@ Result<qint64> SftpClient::download(const QString &remotePath, const QString &lo
         if (n == 0)
             break;
         if (local.write(buffer, n) != n)
-            return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+            return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(partPath, local.errorString()).toStdString());
         done += n;
         if (progress)
             progress(done, total);
     }
     if (!local.flush())
-        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(partPath, local.errorString()).toStdString());
+    local.close();
+    if (done != total)  // the remote file changed while it was read: what is here may be mixed
+        return makeError(ErrorCode::Runtime,
+                         QStringLiteral("%1: %2 bytes read, the file had %3 when the copy began").arg(remotePath).arg(done).arg(total)
+                             .toStdString(),
+                         m_session.endpoint().display().toStdString());
+    // rename(2) replaces the target in one step.
+    if (::rename(QFile::encodeName(partPath).constData(), QFile::encodeName(localPath).constData()) != 0)
+        return makeError(ErrorCode::Io, QStringLiteral("cannot rename %1 to %2: %3")
+                                            .arg(partPath, localPath, QString::fromLocal8Bit(strerror(errno)))
+                                            .toStdString());
     return done;
 }
 

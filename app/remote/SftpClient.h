@@ -45,8 +45,9 @@ public:
                           int mode = 0644);
     // Writes bytes to a remote file (run.yaml, job.sbatch).
     Status writeFile(const QString &remotePath, const QByteArray &bytes, int mode = 0644);
-    // Copies `remotePath` to `localPath`. With `resume`, a shorter local file is continued from its
-    // size instead of started over. Returns the local file's final size.
+    // Copies `remotePath` to `localPath`, through `localPath.part` renamed into place once
+    // complete. With `resume`, a shorter .part (or a shorter file under the final name, left by
+    // an older version) is continued from its size instead of started over. Returns the size.
     Result<qint64> download(const QString &remotePath, const QString &localPath, bool resume,
                             const TransferProgress &progress);
     // Up to maxBytes from `offset`; an empty chunk when nothing new is there.
