@@ -77,6 +77,9 @@ private slots:
         QFile recorded(file);
         QVERIFY(recorded.open(QIODevice::ReadOnly));
         QVERIFY(recorded.readAll().contains(q.host.toUtf8()));
+        // Created by Corral: the owner's alone, so nobody else can slip a key in.
+        QCOMPARE(recorded.permissions(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser
+                                             | QFileDevice::WriteUser);
         // Known now: a second connection asks nothing.
         SshConnection again(m_cluster.endpoint(file), &prompter);
         const auto st = await(again.connectToHost());
@@ -305,13 +308,18 @@ private slots:
             const auto [code, output] = m_cluster.script(QStringLiteral("rekey"));
             QVERIFY2(code == 0, qPrintable(output));
         }
-        SshConnection second(m_cluster.endpoint(file), &prompter);
+        // A login that would ask for the password: it must not come to that.
+        SshEndpoint byPassword = m_cluster.endpoint(file);
+        byPassword.authMethods = {AuthMethod::Password, AuthMethod::KeyboardInteractive};
+        prompter.passwordAnswer = m_cluster.password();
+        SshConnection second(byPassword, &prompter);
         const auto st = await(second.connectToHost());
         QVERIFY(st && !st->ok());
         const QString message = QString::fromStdString(st->error().message);
         QVERIFY2(message.contains(QStringLiteral("has CHANGED")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("[127.0.0.1]:%1").arg(m_cluster.port())), qPrintable(message));
         QVERIFY(prompter.hostKeyQuestions().isEmpty());
+        QCOMPARE(prompter.asked(), QStringList());  // no password or passphrase offered to it
         QVERIFY(before.open(QIODevice::ReadOnly));
         QCOMPARE(before.readAll(), recorded);  // known_hosts untouched
     }
