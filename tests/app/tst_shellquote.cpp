@@ -136,7 +136,7 @@ private slots:
     void noProductCodeRunsAShellOnText()
     {
         const QRegularExpression shellProgram(
-            QStringLiteral(R"re(ShellCommand\s*\(\s*(QStringLiteral\s*\()?\s*"(sh|bash|dash|zsh|ksh|csh|tcsh|fish|env|eval|ssh|srun|xargs)")re"));
+            QStringLiteral(R"re(ShellCommand\s*(\w+\s*)?[({]\s*(QStringLiteral\s*\(|QLatin1StringView\s*\()?\s*"(sh|bash|dash|zsh|ksh|csh|tcsh|fish|env|eval|ssh|srun|xargs)")re"));
         QStringList offenders;
         for (const char *folder : {"app", "ui"}) {
             QDirIterator it(QStringLiteral(CORRAL_SOURCE_DIR "/") + QLatin1StringView(folder),
