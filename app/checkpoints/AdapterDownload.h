@@ -2,10 +2,11 @@
 // Copies a cluster checkpoint's adapter to this machine over SFTP: adapter_model.safetensors,
 // adapter_config.json and trainer_state.json into LOCAL_RUN/checkpoints/step-N/, and the run's
 // config.yaml into LOCAL_RUN/ (so `corral-train export --checkpoint` finds it as it would
-// on the cluster). Files go one after another with progress over all of them. Resumable: a
-// partial local file is continued from its size (SftpClient::download), a broken connection
-// is retried after a pause, and every file's size is checked against the cluster's at the end
-// — a file that does not match is removed, so the next attempt starts it over.
+// on the cluster). Files go one after another with progress over all of them. Resumable: each
+// file arrives as FILE.part, continued from its size (SftpClient::download) and renamed to
+// FILE only when complete; a broken connection is retried after a pause, and every file's size
+// is checked against the cluster's at the end — a file that does not match is removed, so the
+// next attempt starts it over.
 #include "checkpoints/CheckpointIndex.h"
 
 #include <QObject>

@@ -147,6 +147,10 @@ Status ProfileStore::save() const
     QSaveFile file(m_filePath);
     if (!file.open(QIODevice::WriteOnly))
         return fileError(ErrorCode::Io, m_filePath, QStringLiteral("cannot be written: %1").arg(file.errorString()));
+    // Owner only (0600), as OpenSSH keeps its config: it names hosts, users, key files and the
+    // proxy used to reach them. Set on the temporary file, so the name never has other modes.
+    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return fileError(ErrorCode::Io, m_filePath, QStringLiteral("cannot be made private: %1").arg(file.errorString()));
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit())
         return fileError(ErrorCode::Io, m_filePath, QStringLiteral("cannot be saved: %1").arg(file.errorString()));

@@ -3,6 +3,13 @@
 #include "remote/AuthPrompter.h"
 #include "remote/SshHandles.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace corral {
 
 namespace {
@@ -31,6 +38,20 @@ QString knownHostsName(ssh_session session)
     ssh_options_get_port(session, &port);
     const QString name = QString::fromUtf8(owned.get());
     return port == 22 ? name : QStringLiteral("[%1]:%2").arg(name).arg(port);
+}
+// A known_hosts file Corral creates is the owner's alone (0600, its folder 0700, as ssh makes
+// ~/.ssh): nobody else may add a key the connection would then trust. An existing file keeps
+// the mode its owner gave it.
+void createPrivately(const QString &path)
+{
+    if (path.isEmpty() || path.startsWith(QLatin1Char('~')) || QFileInfo::exists(path))
+        return;
+    const QString folder = QFileInfo(path).absolutePath();
+    if (!QFileInfo::exists(folder) && QDir().mkpath(folder))
+        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::close(fd);
 }
 }  // namespace
 
@@ -79,6 +100,7 @@ Status KnownHostsVerifier::verify(ssh_session session) const
         if (m_prompter == nullptr || !m_prompter->acceptUnknownHostKey(question))
             return hostError(m_host, QStringLiteral("the host key of %1 (%2 %3) is not known and was not accepted")
                                          .arg(question.host, question.keyType, question.fingerprint));
+        createPrivately(question.knownHostsFile);
         if (ssh_session_update_known_hosts(session) != SSH_OK)
             return hostError(m_host, QStringLiteral("could not add the host key to %1: %2")
                                          .arg(question.knownHostsFile, QString::fromUtf8(ssh_get_error(session))));

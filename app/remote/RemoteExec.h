@@ -3,6 +3,7 @@
 // the exit code, optional bytes on stdin, and a deadline after which the channel is closed and
 // the result says "timed out" (a hung `squeue` must not stall every later poll).
 #include "config/Result.h"
+#include "remote/ShellCommand.h"
 
 #include <QByteArray>
 #include <QString>
@@ -21,7 +22,7 @@ struct CommandResult {
 };
 
 struct CommandRequest {
-    QString command;  // one shell command line, built with shellCommand()
+    ShellCommand command;  // never a raw QString: see ShellCommand
     QByteArray stdinData;
     int timeoutMs = 30000;
 };

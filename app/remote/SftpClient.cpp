@@ -4,6 +4,11 @@
 
 #include <QBuffer>
 #include <QFile>
+#include <QFileInfo>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <fcntl.h>
 
@@ -91,13 +96,131 @@ Status SftpClient::writeFile(const QString &remotePath, const QByteArray &bytes,
     return okStatus();
 }
 
+namespace {
+// Up to `length` bytes of an open remote file from `offset` (fewer at its end).
+QByteArray readRemoteAt(sftp_file file, qint64 offset, qint64 length)
+{
+    QByteArray bytes(static_cast<qsizetype>(length), Qt::Uninitialized);
+    if (sftp_seek64(file, static_cast<uint64_t>(offset)) != 0)
+        return {};
+    qint64 got = 0;
+    while (got < length) {
+        const ssize_t n = sftp_read(file, bytes.data() + got, static_cast<size_t>(qMin(kChunk, length - got)));
+        if (n <= 0)
+            break;
+        got += n;
+    }
+    bytes.truncate(static_cast<qsizetype>(got));
+    return bytes;
+}
+
+QByteArray readLocalAt(QFile &file, qint64 offset, qint64 length)
+{
+    return file.seek(offset) ? file.read(length) : QByteArray();
+}
+}  // namespace
+
+QString SftpClient::partialName(const QString &remotePath) { return remotePath + QStringLiteral(".corral-part"); }
+
+Result<qint64> SftpClient::resumableBytes(QFile &local, const QString &partPath)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray path = partPath.toUtf8();
+    ssh::SftpFile part(sftp_open(s.value(), path.constData(), O_RDONLY, 0));
+    if (!part) {
+        if (!m_session.isConnected())
+            return sftpError(QStringLiteral("cannot open"), partPath);
+        return qint64(0);  // none yet (or unreadable: it is started over)
+    }
+    const ssh::SftpAttributes attributes(sftp_fstat(part.get()));
+    if (!attributes)
+        return sftpError(QStringLiteral("cannot stat"), partPath);
+    const qint64 size = static_cast<qint64>(attributes->size);
+    if (size <= 0 || size > local.size())
+        return qint64(0);  // not a prefix of this file
+    // What an earlier attempt sent must be this file's beginning: its first and last 64 KiB are
+    // compared (a different file of a longer size, or one edited since, is sent again whole).
+    constexpr qint64 kCompare = 64 * 1024;
+    const qint64 headLength = qMin(kCompare, size);
+    const qint64 tailOffset = qMax<qint64>(0, size - kCompare);
+    const QByteArray remoteHead = readRemoteAt(part.get(), 0, headLength);
+    const QByteArray remoteTail = readRemoteAt(part.get(), tailOffset, size - tailOffset);
+    if (!m_session.isConnected())
+        return sftpError(QStringLiteral("cannot read"), partPath);
+    if (remoteHead != readLocalAt(local, 0, headLength) || remoteTail != readLocalAt(local, tailOffset, size - tailOffset))
+        return qint64(0);
+    return size;
+}
+
+Status SftpClient::renameOnto(const QString &from, const QString &to)
+{
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const QByteArray fromBytes = from.toUtf8(), toBytes = to.toUtf8();
+    if (sftp_rename(s.value(), fromBytes.constData(), toBytes.constData()) != 0) {
+        if (!m_session.isConnected())
+            return sftpError(QStringLiteral("cannot rename onto"), to);
+        // SFTP version 3 (OpenSSH's server) refuses to replace: remove, then rename. The name is
+        // briefly absent, never half written.
+        sftp_unlink(s.value(), toBytes.constData());
+        if (sftp_rename(s.value(), fromBytes.constData(), toBytes.constData()) != 0)
+            return sftpError(QStringLiteral("cannot rename onto"), to);
+    }
+    return okStatus();
+}
+
 Result<qint64> SftpClient::upload(const QString &localPath, const QString &remotePath,
                                   const TransferProgress &progress, int mode)
 {
     QFile local(localPath);
     if (!local.open(QIODevice::ReadOnly))
         return makeError(ErrorCode::Io, QStringLiteral("cannot read %1: %2").arg(localPath, local.errorString()).toStdString());
-    return send(local, remotePath, progress, mode);
+    const QString part = partialName(remotePath);
+    const Result<qint64> resumable = resumableBytes(local, part);
+    if (!resumable)
+        return resumable.error();
+    auto s = sftp();
+    if (!s)
+        return s.error();
+    const qint64 total = local.size();
+    qint64 done = resumable.value();
+    {
+        const QByteArray path = part.toUtf8();
+        const int flags = done > 0 ? O_WRONLY : O_WRONLY | O_CREAT | O_TRUNC;
+        ssh::SftpFile file(sftp_open(s.value(), path.constData(), flags, static_cast<mode_t>(mode)));
+        if (!file)
+            return sftpError(QStringLiteral("cannot create"), part);
+        if ((done > 0 && sftp_seek64(file.get(), static_cast<uint64_t>(done)) != 0) || !local.seek(done))
+            return sftpError(QStringLiteral("cannot seek in"), part);
+        if (progress)
+            progress(done, total);
+        while (!local.atEnd()) {
+            const QByteArray chunk = local.read(kChunk);
+            if (chunk.isEmpty())
+                return makeError(ErrorCode::Io, QStringLiteral("cannot read %1: %2").arg(localPath, local.errorString()).toStdString());
+            if (sftp_write(file.get(), chunk.constData(), static_cast<size_t>(chunk.size())) != chunk.size())
+                return sftpError(QStringLiteral("cannot write"), part);
+            done += chunk.size();
+            if (progress)
+                progress(done, total);
+        }
+        if (sftp_extension_supported(s.value(), "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0)
+            return sftpError(QStringLiteral("cannot flush"), part);
+    }
+    // Renamed only when complete: the final name never shows a part of the file.
+    const Result<qint64> sent = sizeOfPath(part);
+    if (!sent)
+        return sent.error();
+    if (sent.value() != total)
+        return makeError(ErrorCode::Runtime,
+                         QStringLiteral("%1: %2 bytes arrived of %3").arg(part).arg(sent.value()).arg(total).toStdString(),
+                         m_session.endpoint().display().toStdString());
+    if (auto st = renameOnto(part, remotePath); !st)
+        return st.error();
+    return total;
 }
 
 Result<qint64> SftpClient::download(const QString &remotePath, const QString &localPath, bool resume,
@@ -112,11 +235,16 @@ Result<qint64> SftpClient::download(const QString &remotePath, const QString &lo
         return sftpError(QStringLiteral("cannot stat"), remotePath);
     const qint64 total = static_cast<qint64>(attributes->size);
 
-    QFile local(localPath);
-    // A local file longer than the remote one is not a prefix of it: start over.
+    // The bytes collect in LOCAL.part, renamed to LOCAL once all are there: the final name never
+    // holds half a file. A partial copy an older version left under the final name is taken over.
+    const QString partPath = localPath + QStringLiteral(".part");
+    if (resume && !QFile::exists(partPath) && QFile::exists(localPath) && QFileInfo(localPath).size() <= total)
+        QFile::rename(localPath, partPath);
+    QFile local(partPath);
+    // A partial file longer than the remote one is not a prefix of it: start over.
     const bool continuing = resume && local.exists() && local.size() <= total;
     if (!local.open(continuing ? QIODevice::Append : QIODevice::WriteOnly | QIODevice::Truncate))
-        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(partPath, local.errorString()).toStdString());
     qint64 done = continuing ? local.size() : 0;
 
     ssh::SftpFile file(sftp_open(s.value(), path.constData(), O_RDONLY, 0));
@@ -134,13 +262,24 @@ Result<qint64> SftpClient::download(const QString &remotePath, const QString &lo
         if (n == 0)
             break;
         if (local.write(buffer, n) != n)
-            return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+            return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(partPath, local.errorString()).toStdString());
         done += n;
         if (progress)
             progress(done, total);
     }
     if (!local.flush())
-        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(localPath, local.errorString()).toStdString());
+        return makeError(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(partPath, local.errorString()).toStdString());
+    local.close();
+    if (done != total)  // the remote file changed while it was read: what is here may be mixed
+        return makeError(ErrorCode::Runtime,
+                         QStringLiteral("%1: %2 bytes read, the file had %3 when the copy began").arg(remotePath).arg(done).arg(total)
+                             .toStdString(),
+                         m_session.endpoint().display().toStdString());
+    // rename(2) replaces the target in one step.
+    if (::rename(QFile::encodeName(partPath).constData(), QFile::encodeName(localPath).constData()) != 0)
+        return makeError(ErrorCode::Io, QStringLiteral("cannot rename %1 to %2: %3")
+                                            .arg(partPath, localPath, QString::fromLocal8Bit(strerror(errno)))
+                                            .toStdString());
     return done;
 }
 
@@ -246,17 +385,19 @@ Status SftpClient::replaceFile(const QString &remotePath, const QByteArray &byte
     const QString temporary = remotePath + QStringLiteral(".corral-tmp");
     if (auto st = writeFile(temporary, bytes, mode); !st)
         return st;
+    return renameOnto(temporary, remotePath);
+}
+
+Result<qint64> SftpClient::sizeOfPath(const QString &remotePath)
+{
     auto s = sftp();
     if (!s)
         return s.error();
-    const QByteArray from = temporary.toUtf8(), to = remotePath.toUtf8();
-    if (sftp_rename(s.value(), from.constData(), to.constData()) != 0) {
-        // SFTP version 3 without posix-rename refuses to replace: remove, then rename.
-        sftp_unlink(s.value(), to.constData());
-        if (sftp_rename(s.value(), from.constData(), to.constData()) != 0)
-            return sftpError(QStringLiteral("cannot rename onto"), remotePath);
-    }
-    return okStatus();
+    const QByteArray path = remotePath.toUtf8();
+    const ssh::SftpAttributes attributes(sftp_stat(s.value(), path.constData()));
+    if (!attributes)
+        return sftpError(QStringLiteral("cannot stat"), remotePath);
+    return static_cast<qint64>(attributes->size);
 }
 
 Result<QByteArray> SftpClient::readKept(const QString &remotePath, qint64 offset, qint64 maxBytes)

@@ -7,6 +7,7 @@
 #include "remote/SshHandles.h"
 
 #include <QByteArray>
+#include <QFile>
 #include <QIODevice>
 #include <QString>
 
@@ -37,13 +38,17 @@ class SftpClient {
 public:
     explicit SftpClient(SshSession &session);
 
-    // Writes `localPath` to `remotePath` (replacing it) with the given mode; returns the bytes sent.
+    // Copies `localPath` to `remotePath` (replacing it) with the given mode; returns its size.
+    // The bytes go to `remotePath.corral-part`, renamed over `remotePath` once all are there, so
+    // the final name never shows half a file. Resumable: a part an earlier attempt left (a broken
+    // connection) is continued from its size when its first and last 64 KiB match the local file.
     Result<qint64> upload(const QString &localPath, const QString &remotePath, const TransferProgress &progress,
                           int mode = 0644);
     // Writes bytes to a remote file (run.yaml, job.sbatch).
     Status writeFile(const QString &remotePath, const QByteArray &bytes, int mode = 0644);
-    // Copies `remotePath` to `localPath`. With `resume`, a shorter local file is continued from its
-    // size instead of started over. Returns the local file's final size.
+    // Copies `remotePath` to `localPath`, through `localPath.part` renamed into place once
+    // complete. With `resume`, a shorter .part (or a shorter file under the final name, left by
+    // an older version) is continued from its size instead of started over. Returns the size.
     Result<qint64> download(const QString &remotePath, const QString &localPath, bool resume,
                             const TransferProgress &progress);
     // Up to maxBytes from `offset`; an empty chunk when nothing new is there.
@@ -71,10 +76,15 @@ public:
 
     void reset();  // drop the SFTP channel (after the SSH session was reconnected)
 
+    static QString partialName(const QString &remotePath);  // where upload() collects the bytes
+
 private:
     Result<sftp_session> sftp();
     Result<qint64> send(QIODevice &source, const QString &remotePath, const TransferProgress &progress, int mode);
     Error sftpError(const QString &what, const QString &path) const;
+    Result<qint64> resumableBytes(QFile &local, const QString &partPath);
+    Status renameOnto(const QString &from, const QString &to);
+    Result<qint64> sizeOfPath(const QString &remotePath);  // not counted as a tail request
 
     SshSession &m_session;
     ssh::Sftp m_sftp;

@@ -85,6 +85,19 @@ ClusterSession *ClusterRuns::session(const QString &profileName, QString *error)
                 if (const QString id = m_submittingOn.value(profileName); !id.isEmpty())
                     emit submitProgress(id, path, done, total);
             });
+    // A round that fails (SSH down, slurmctld restarting) changes no run: said once, and once
+    // more when SLURM answers again.
+    connect(&session->monitor(), &JobMonitor::pollFailed, this, [this, profileName](const QString &why) {
+        if (!m_unanswered.contains(profileName)) {
+            m_unanswered.insert(profileName);
+            emit message(tr("%1: SLURM did not answer (%2); runs keep their last known state until it does")
+                             .arg(profileName, why));
+        }
+    });
+    connect(&session->monitor(), &JobMonitor::pollFinished, this, [this, profileName] {
+        if (m_unanswered.remove(profileName))
+            emit message(tr("%1: SLURM answers again").arg(profileName));
+    });
     emit connectionChanged(profileName, ConnectionState::Disconnected, session->stateMessage());
     return session;
 }

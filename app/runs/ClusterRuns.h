@@ -76,6 +76,7 @@ private:
     QHash<QString, RemoteRunTailer *> m_tailers;  // by profile; read through the sessions' connections
     QHash<QString, RunProgress> m_progress;        // run id → folded from its records
     QSet<QString> m_tailed;                        // runs whose files are followed, or were read to the end
+    QSet<QString> m_unanswered;                    // profiles whose last poll round failed
 };
 
 }  // namespace corral

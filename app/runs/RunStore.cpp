@@ -1,10 +1,14 @@
 #include "runs/RunStore.h"
 
 #include <QAtomicInt>
+#include <QFile>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace corral {
 
@@ -61,6 +65,17 @@ Result<std::unique_ptr<RunStore>> RunStore::open(const QString &path)
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     if (!db.isValid())
         return makeError(ErrorCode::Runtime, "the Qt SQLite driver is missing (install libqt6sql6-sqlite)", path.toStdString());
+    // Owner only (0600): it holds every run's config, folders and job ids. Created so before
+    // SQLite first writes it (its journal files take the database's mode), and older stores
+    // are tightened.
+    const bool onDisk = path != QLatin1StringView(":memory:") && !path.startsWith(QLatin1StringView("file:"));
+    if (onDisk && !QFile::exists(path)) {
+        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::close(fd);
+    }
+    if (onDisk && QFile::exists(path) && !QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return makeError(ErrorCode::Io, "cannot make the run store private (mode 0600)", path.toStdString());
     db.setDatabaseName(path);
     if (!db.open())
         return sqlError(path, QStringLiteral("cannot open the run store"), db.lastError());

@@ -1,7 +1,7 @@
 #include "slurm/ClusterSession.h"
 
 #include "config/ConfigLoader.h"
-#include "remote/ShellQuote.h"
+#include "remote/ShellCommand.h"
 #include "remote/SshConnection.h"
 #include "runs/RemoteRunFollower.h"
 #include "runs/RunStore.h"
@@ -12,6 +12,9 @@
 #include <QFileInfo>
 #include <QPromise>
 #include <QSet>
+#include <QTimer>
+
+#include <functional>
 
 namespace corral {
 
@@ -100,6 +103,25 @@ Error configError(const QString &what, const std::vector<ConfigProblem> &problem
     return makeError(ErrorCode::Validation, QStringLiteral("%1:\n%2").arg(what, lines.join(QLatin1Char('\n'))).toStdString(),
                      "run.yaml");
 }
+
+constexpr int kMaxRetries = 6;  // with the pause doubling from 1 s: about a minute of outage
+
+// Runs `attempt` again after a pause (1 s, 2 s, 4 s …) while it fails because the connection
+// broke; `done` gets the first other answer. Only for steps that are safe to repeat.
+template <class T>
+void retryOnConnectionLoss(QObject *context, std::function<QFuture<Result<T>>()> attempt,
+                           std::function<void(const Result<T> &)> done, int delayMs, int retry = 0)
+{
+    attempt().then(context, [=](const Result<T> &result) {
+        if (!result && isConnectionLoss(result.error()) && retry < kMaxRetries) {
+            QTimer::singleShot(delayMs << retry, context, [=] {
+                retryOnConnectionLoss(context, attempt, done, delayMs, retry + 1);
+            });
+            return;
+        }
+        done(result);
+    });
+}
 }  // namespace
 
 QFuture<Result<QString>> ClusterSession::submit(const RemoteRunPlan &plan, const QString &name)
@@ -148,9 +170,13 @@ void ClusterSession::uploadAndQueue(const RemoteRunPlan &plan, const QString &na
     };
     const QString runYaml = QString::fromUtf8(plan.runYaml());
     const SubmitRequest request{plan.runDir, plan.runYaml(), plan.script};
-    // The last step: sbatch, then store and follow the job.
+    const int delayMs = m_retryDelayMs;
+    // Every step before sbatch can be repeated, so a dropped connection is waited out: folders
+    // made with mkdir -p, uploads continued where they broke off, run.yaml and job.sbatch written
+    // whole and renamed. sbatch itself is not repeated: had it reached the cluster, a second one
+    // would queue the run twice.
     auto sbatch = [this, promise, fail, request, name, runYaml]() {
-        m_slurm->submit(request).then(this, [this, promise, fail, request, name, runYaml](const Result<QString> &id) {
+        m_slurm->resubmit(request.runDir).then(this, [this, promise, fail, request, name, runYaml](const Result<QString> &id) {
             if (!id)
                 return fail(id.error());
             track(id.value(), name, request.runDir, runYaml);
@@ -158,8 +184,18 @@ void ClusterSession::uploadAndQueue(const RemoteRunPlan &plan, const QString &na
             promise->finish();
         });
     };
+    auto prepare = [this, fail, sbatch, request, delayMs]() {
+        retryOnConnectionLoss<Unit>(
+            this, [this, request] { return m_slurm->prepare(request); },
+            [fail, sbatch](const Status &st) {
+                if (!st)
+                    return fail(st.error());
+                sbatch();
+            },
+            delayMs);
+    };
     if (plan.uploads.isEmpty()) {
-        sbatch();
+        prepare();
         return;
     }
     // Uploads one after another (each a job on the connection's worker), after making their folders.
@@ -167,15 +203,18 @@ void ClusterSession::uploadAndQueue(const RemoteRunPlan &plan, const QString &na
     using Step = std::function<void(int)>;
     auto uploads = std::make_shared<QList<FileUpload>>(plan.uploads);
     auto step = std::make_shared<Step>();
-    *step = [this, uploads, fail, sbatch, weakStep = std::weak_ptr<Step>(step)](int i) {
+    *step = [this, uploads, fail, prepare, delayMs, weakStep = std::weak_ptr<Step>(step)](int i) {
         if (i == uploads->size())
-            return sbatch();
-        const FileUpload &u = uploads->at(i);
-        m_ssh->upload(u.localPath, u.remotePath).then(this, [self = weakStep.lock(), fail, i](const Result<qint64> &sent) {
-            if (!sent)
-                return fail(sent.error());
-            (*self)(i + 1);
-        });
+            return prepare();
+        const FileUpload u = uploads->at(i);
+        retryOnConnectionLoss<qint64>(
+            this, [this, u] { return m_ssh->upload(u.localPath, u.remotePath); },
+            [self = weakStep.lock(), fail, i](const Result<qint64> &sent) {
+                if (!sent)
+                    return fail(sent.error());
+                (*self)(i + 1);
+            },
+            delayMs);
     };
     QStringList folders;
     for (const FileUpload &u : plan.uploads) {
@@ -183,18 +222,27 @@ void ClusterSession::uploadAndQueue(const RemoteRunPlan &plan, const QString &na
         if (!folders.contains(folder))
             folders << folder;
     }
-    m_ssh->run(CommandRequest{shellCommand(QStringList{QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--")}
-                                           + folders),
-                              {}, 30000})
-        .then(this, [step, fail](const Result<CommandResult> &made) {
-            if (!made || !made.value().succeeded()) {
-                return fail(!made ? made.error()
-                                  : makeError(ErrorCode::Runtime, QStringLiteral("mkdir failed: %1")
-                                                                      .arg(QString::fromUtf8(made.value().err.trimmed()))
-                                                                      .toStdString()));
-            }
+    const ShellCommand mkdir(QStringLiteral("mkdir"), QStringList{QStringLiteral("-p"), QStringLiteral("--")} + folders);
+    retryOnConnectionLoss<Unit>(
+        this,
+        [this, mkdir] {
+            return m_ssh->post<Unit>([mkdir](SshWorker &worker) -> Status {
+                auto made = worker.run(CommandRequest{mkdir, {}, 30000});
+                if (!made)
+                    return made.error();
+                if (!made.value().succeeded())
+                    return makeError(ErrorCode::Runtime, QStringLiteral("mkdir failed: %1")
+                                                             .arg(QString::fromUtf8(made.value().err.trimmed()))
+                                                             .toStdString());
+                return okStatus();
+            });
+        },
+        [step, fail](const Status &made) {
+            if (!made)
+                return fail(made.error());
             (*step)(0);
-        });
+        },
+        delayMs);
 }
 
 QFuture<Result<QString>> ClusterSession::resubmit(const QString &runDir, const QString &name, const QString &configYaml)

@@ -49,12 +49,16 @@ public:
     // fails the submit with every message, before anything is written), uploads the plan's files
     // (progress: uploadProgress), writes run.yaml and job.sbatch, runs sbatch; on success the job
     // is stored (with `name`) and followed. The job id comes back.
+    // A connection that breaks after the check and before sbatch is waited out (retries after
+    // 1 s, 2 s, 4 s …, six times; uploads continue where they stopped); sbatch itself is never
+    // sent twice.
     QFuture<Result<QString>> submit(const RemoteRunPlan &plan, const QString &name);
     // sbatch RUN_DIR/job.sbatch again (resume from the newest checkpoint); stored and followed.
     QFuture<Result<QString>> resubmit(const QString &runDir, const QString &name, const QString &configYaml);
     QFuture<Status> cancel(const QString &jobId);
     // Tries again after the person refused a login or the host key (polling pauses meanwhile).
     void reconnect();
+    void setRetryDelayMs(int ms) { m_retryDelayMs = ms; }  // the first pause of submit's retries
 
 signals:
     void stateChanged(corral::ConnectionState state, const QString &message);
@@ -77,6 +81,7 @@ private:
     ConnectionState m_state = ConnectionState::Disconnected;
     QString m_stateMessage;
     bool m_everConnected = false;
+    int m_retryDelayMs = 1000;
 };
 
 }  // namespace corral

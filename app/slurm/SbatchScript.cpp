@@ -14,9 +14,14 @@ const QLatin1StringView kModules("{{MODULES}}");
 const QLatin1StringView kEnvironment("{{ENVIRONMENT}}");
 const QLatin1StringView kTrainer("{{TRAINER}}");
 
+// sbatch reads #SBATCH lines with its own parser (not a shell): quotes group as in sh, but a
+// backslash escapes the next character even inside single quotes. So backslashes are doubled
+// before quoting; otherwise a value ending in \' would close the quote early and the rest of
+// the line would be read as more options.
 QString directive(const char *option, const QString &value)
 {
-    return QStringLiteral("#SBATCH --%1=%2").arg(QLatin1StringView(option), shellQuote(slurmSafeText(value)));
+    const QString text = slurmSafeText(value).replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    return QStringLiteral("#SBATCH --%1=%2").arg(QLatin1StringView(option), shellQuote(text));
 }
 
 // SLURM expands %j, %x … in --output/--error; a literal % in RUN_DIR is written %%.
@@ -87,6 +92,15 @@ Result<QString> SbatchScript::render(const QString &templateText, const SbatchIn
         return profileError("time_limit", QStringLiteral("must be ≥ 1 minute, got %1").arg(r.timeLimitMinutes));
     if (!in.runDir.startsWith(QLatin1Char('/')))
         return profileError("work_root", QStringLiteral("RUN_DIR must be absolute, got \"%1\"").arg(in.runDir));
+    // #SBATCH --chdir/--output name it on one line each: a newline would end the line there.
+    if (slurmSafeText(in.runDir) != in.runDir)
+        return profileError("work_root", QStringLiteral("RUN_DIR cannot hold a newline or another control character, "
+                                                        "got \"%1\"").arg(slurmSafeText(in.runDir)));
+    // sbatch reads a backslash in --output/--error as "no %j here" and drops it: the job would
+    // then fail to start (JobLaunchFailure), its log folder not found.
+    if (in.runDir.contains(QLatin1Char('\\')))
+        return profileError("work_root", QStringLiteral("RUN_DIR cannot hold a backslash (SLURM's --output would not "
+                                                        "find the log folder), got \"%1\"").arg(in.runDir));
     if (in.profile.trainerPath.isEmpty())
         return profileError("trainer_path", QStringLiteral("must name corral-train on the cluster"));
 

@@ -1,8 +1,10 @@
 #include "slurm/SlurmClient.h"
 
-#include "remote/ShellQuote.h"
+#include "remote/ShellCommand.h"
 #include "remote/SshConnection.h"
 #include "slurm/SlurmStateParser.h"
+
+#include <optional>
 
 namespace corral {
 
@@ -18,7 +20,7 @@ Error commandError(const SshWorker &worker, const QString &what, const CommandRe
 
 Result<CommandResult> runChecked(SshWorker &worker, const QStringList &argv, int timeoutMs)
 {
-    auto result = worker.run(CommandRequest{shellCommand(argv), {}, timeoutMs});
+    auto result = worker.run(CommandRequest{ShellCommand(argv.first(), argv.mid(1)), {}, timeoutMs});
     if (!result)
         return result.error();
     if (!result.value().succeeded())
@@ -38,24 +40,41 @@ QStringList missingFrom(const QStringList &ids, const JobStatuses &known)
 
 SlurmClient::SlurmClient(SshConnection &ssh, int commandTimeoutMs) : m_ssh(ssh), m_timeoutMs(commandTimeoutMs) {}
 
+Status SlurmClient::prepareOnWorker(SshWorker &worker, const SubmitRequest &request, int timeoutMs)
+{
+    const QString logs = request.runDir + QStringLiteral("/logs");
+    if (auto made = runChecked(worker, {QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), logs},
+                               timeoutMs); !made)
+        return made.error();
+    // Each written whole and renamed into place: a dropped connection never leaves half a script.
+    const QString runYaml = request.runDir + QStringLiteral("/run.yaml");
+    const QString script = request.runDir + QStringLiteral("/job.sbatch");
+    if (auto st = worker.sftp().replaceFile(runYaml, request.runYaml); !st) {
+        worker.noteFailure(st.error());
+        return st.error();
+    }
+    if (auto st = worker.sftp().replaceFile(script, request.script.toUtf8(), 0755); !st) {
+        worker.noteFailure(st.error());
+        return st.error();
+    }
+    return okStatus();
+}
+
+QFuture<Status> SlurmClient::prepare(SubmitRequest request)
+{
+    const int timeoutMs = m_timeoutMs;
+    return m_ssh.post<Unit>([request = std::move(request), timeoutMs](SshWorker &worker) {
+        return prepareOnWorker(worker, request, timeoutMs);
+    });
+}
+
 QFuture<Result<QString>> SlurmClient::submit(SubmitRequest request)
 {
     const int timeoutMs = m_timeoutMs;
     return m_ssh.post<QString>([request = std::move(request), timeoutMs](SshWorker &worker) -> Result<QString> {
-        const QString logs = request.runDir + QStringLiteral("/logs");
-        if (auto made = runChecked(worker, {QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), logs},
-                                   timeoutMs); !made)
-            return made.error();
-        const QString runYaml = request.runDir + QStringLiteral("/run.yaml");
+        if (auto st = prepareOnWorker(worker, request, timeoutMs); !st)
+            return st.error();
         const QString script = request.runDir + QStringLiteral("/job.sbatch");
-        if (auto st = worker.sftp().writeFile(runYaml, request.runYaml); !st) {
-            worker.noteFailure(st.error());
-            return st.error();
-        }
-        if (auto st = worker.sftp().writeFile(script, request.script.toUtf8(), 0755); !st) {
-            worker.noteFailure(st.error());
-            return st.error();
-        }
         auto submitted = runChecked(worker, {QStringLiteral("sbatch"), QStringLiteral("--parsable"), script}, timeoutMs);
         if (!submitted)
             return submitted.error();
@@ -100,13 +119,14 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
         return statuses;
     // 1. One squeue for every job: it lists those that have not ended.
     auto squeue = worker.run(CommandRequest{
-        shellCommand({QStringLiteral("squeue"), QStringLiteral("-h"), QStringLiteral("-o"), QStringLiteral("%i|%T|%r"),
-                      QStringLiteral("-j"), jobIds.join(QLatin1Char(','))}),
+        ShellCommand(QStringLiteral("squeue"), {QStringLiteral("-h"), QStringLiteral("-o"), QStringLiteral("%i|%T|%r"),
+                                                QStringLiteral("-j"), jobIds.join(QLatin1Char(','))}),
         {}, timeoutMs});
     if (!squeue)
         return squeue.error();
     // squeue exits 1 with "Invalid job id" when none of the ids is still in the controller.
-    if (!squeue.value().succeeded() && !squeue.value().err.contains("Invalid job id"))
+    if (!squeue.value().succeeded()
+        && (!squeue.value().err.contains("Invalid job id") || isControllerUnreachable(QString::fromUtf8(squeue.value().err))))
         return commandError(worker, QStringLiteral("squeue"), squeue.value());
     statuses = parseSqueue(QString::fromUtf8(squeue.value().out));
 
@@ -114,9 +134,9 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
     QStringList ended = missingFrom(jobIds, statuses);
     if (!ended.isEmpty()) {
         auto sacct = worker.run(CommandRequest{
-            shellCommand({QStringLiteral("sacct"), QStringLiteral("-n"), QStringLiteral("-P"), QStringLiteral("-X"),
-                          QStringLiteral("-o"), QStringLiteral("JobID,State,ExitCode,Reason"), QStringLiteral("-j"),
-                          ended.join(QLatin1Char(','))}),
+            ShellCommand(QStringLiteral("sacct"), {QStringLiteral("-n"), QStringLiteral("-P"), QStringLiteral("-X"),
+                                                   QStringLiteral("-o"), QStringLiteral("JobID,State,ExitCode,Reason"),
+                                                   QStringLiteral("-j"), ended.join(QLatin1Char(','))}),
             {}, timeoutMs});
         if (!sacct)
             return sacct.error();
@@ -132,16 +152,19 @@ Result<JobStatuses> SlurmClient::pollOnWorker(SshWorker &worker, const QStringLi
     // 3. Still unknown: scontrol, which keeps ended jobs for MinJobAge seconds. One remote
     //    command for all of them, each record behind a marker naming the id asked for.
     if (!ended.isEmpty()) {
-        QStringList parts;
-        for (const QString &id : ended)
-            parts << shellCommand({QStringLiteral("echo"), scontrolRecordMarker() + id})
-                  << shellCommand({QStringLiteral("scontrol"), QStringLiteral("show"), QStringLiteral("job"), id})
-                         + QStringLiteral(" 2>/dev/null");
-        parts << QStringLiteral("true");
-        auto scontrol = worker.run(CommandRequest{parts.join(QStringLiteral("; ")), {}, timeoutMs});
+        std::optional<ShellCommand> chain;
+        for (const QString &id : ended) {
+            const ShellCommand one =
+                ShellCommand(QStringLiteral("echo"), {scontrolRecordMarker() + id})
+                    .then(ShellCommand(QStringLiteral("scontrol"), {QStringLiteral("show"), QStringLiteral("job"), id}));
+            chain = chain ? chain->then(one) : one;
+        }
+        auto scontrol = worker.run(CommandRequest{chain->then(ShellCommand(QStringLiteral("true"))), {}, timeoutMs});
         if (!scontrol)
             return scontrol.error();
-        if (scontrol.value().timedOut)
+        // A controller that went away after squeue answered knows nothing now: that is not "no
+        // such job", so the round fails and every job keeps its last known state.
+        if (scontrol.value().timedOut || isControllerUnreachable(QString::fromUtf8(scontrol.value().err)))
             return commandError(worker, QStringLiteral("scontrol"), scontrol.value());
         const JobStatuses found = parseScontrolShowJob(QString::fromUtf8(scontrol.value().out));
         for (const QString &id : ended) {
@@ -180,8 +203,10 @@ QFuture<Result<QByteArray>> SlurmClient::tail(QString remotePath, int bytes)
     return m_ssh.post<QByteArray>([remotePath = std::move(remotePath), bytes, timeoutMs](SshWorker &worker)
                                       -> Result<QByteArray> {
         // `tail -c` reads only the end; a missing file (job not started yet) is an empty tail.
-        const QString command = QStringLiteral("test ! -e %1 || tail -c %2 -- %1")
-                                    .arg(shellQuote(remotePath)).arg(bytes);
+        const ShellCommand command =
+            ShellCommand(QStringLiteral("test"), {QStringLiteral("!"), QStringLiteral("-e"), remotePath})
+                .orElse(ShellCommand(QStringLiteral("tail"),
+                                     {QStringLiteral("-c"), QString::number(bytes), QStringLiteral("--"), remotePath}));
         auto r = worker.run(CommandRequest{command, {}, timeoutMs});
         if (!r)
             return r.error();

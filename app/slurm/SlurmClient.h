@@ -29,6 +29,9 @@ public:
     explicit SlurmClient(SshConnection &ssh, int commandTimeoutMs = 30000);
 
     QFuture<Result<QString>> submit(SubmitRequest request);  // the job id
+    // submit() without the sbatch: RUN_DIR/logs made, run.yaml and job.sbatch written (each
+    // renamed into place). Safe to repeat after a dropped connection; resubmit() then queues it.
+    QFuture<Status> prepare(SubmitRequest request);
     // Submits RUN_DIR/job.sbatch again as it is (a resume: the script passes --resume auto).
     QFuture<Result<QString>> resubmit(QString runDir);
     // The partitions, their nodes and GPUs (`sinfo`), for the profile dialog.
@@ -40,6 +43,7 @@ public:
     QFuture<Result<QByteArray>> tail(QString remotePath, int bytes);
 
     // The worker-thread halves, usable from other posted jobs.
+    static Status prepareOnWorker(SshWorker &worker, const SubmitRequest &request, int timeoutMs);
     static Result<JobStatuses> pollOnWorker(SshWorker &worker, const QStringList &jobIds, int timeoutMs);
 
 private:

@@ -102,4 +102,16 @@ QHash<QString, SlurmJobStatus> parseScontrolShowJob(const QString &output)
     return jobs;
 }
 
+bool isControllerUnreachable(const QString &stderrText)
+{
+    // The spellings of slurm_strerror for a controller that cannot be reached or did not answer.
+    static const char *const kSigns[] = {"Unable to contact slurm controller", "Socket timed out",
+                                         "Zero Bytes were transmitted or received", "Connection refused",
+                                         "Slurm backup controller in standby mode"};
+    for (const char *sign : kSigns)
+        if (stderrText.contains(QLatin1StringView(sign), Qt::CaseInsensitive))
+            return true;
+    return false;
+}
+
 }  // namespace corral

@@ -22,6 +22,11 @@ QHash<QString, SlurmJobStatus> parseSacct(const QString &output);
 // asked for (array tasks answer with their own JobId).
 QHash<QString, SlurmJobStatus> parseScontrolShowJob(const QString &output);
 
+// True when a SLURM client's stderr says the controller did not answer (slurmctld down or
+// restarting: "Unable to contact slurm controller", "Socket timed out", …). Such a round says
+// nothing about the jobs: their last known states stand.
+bool isControllerUnreachable(const QString &stderrText);
+
 // The marker line before each scontrol record.
 inline QString scontrolRecordMarker() { return QStringLiteral("#corral-job "); }
 

@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace corral;
 
 namespace {
@@ -142,6 +144,20 @@ private slots:
         const QJsonObject root = QJsonDocument::fromJson(written.readAll()).object();
         QCOMPARE(root.value(QStringLiteral("version")).toInt(), ProfileStore::kFormatVersion);
         QCOMPARE(root.value(QStringLiteral("profiles")).toArray().size(), 1);  // `local` is never written
+    }
+
+    // Owner only (0600) whatever the umask: it names hosts, users, key files and proxies.
+    void theProfilesFileIsPrivate()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("profiles.json"));
+        const mode_t before = ::umask(0);
+        ProfileStore store(path);
+        const Status put = store.put(fullProfile());
+        ::umask(before);
+        QVERIFY2(put.ok(), put.ok() ? "" : put.error().toString().c_str());
+        QCOMPARE(QFile::permissions(path), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser
+                                               | QFileDevice::WriteUser);
     }
 
     void replacingAndRemovingByName()

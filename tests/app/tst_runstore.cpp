@@ -3,6 +3,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace corral;
 
 namespace {
@@ -115,6 +117,33 @@ private slots:
         const auto again = s.addRun(sampleRun(QStringLiteral("8")));
         QVERIFY(!again.ok());
         QVERIFY2(again.error().context.find("errors.sqlite") != std::string::npos, again.error().toString().c_str());
+    }
+
+    // It holds every run's config and folders: the owner's alone, even where the umask is lax,
+    // and a store an older version left readable is tightened when opened.
+    void theStoreFileIsPrivate()
+    {
+        const mode_t before = ::umask(0);
+        const QString path = dbPath("private.sqlite");
+        {
+            auto store = RunStore::open(path);
+            QVERIFY(store.ok());
+            StoredRun run;
+            run.name = QStringLiteral("r");
+            run.profile = QStringLiteral("hpc");
+            run.jobId = QStringLiteral("1");
+            run.runDir = QStringLiteral("/w/r");
+            run.submittedAt = QDateTime::currentDateTimeUtc();
+            QVERIFY(store.value()->addRun(run).ok());
+        }
+        ::umask(before);
+        QCOMPARE(QFile::permissions(path), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser
+                                               | QFileDevice::WriteUser);
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+        QVERIFY(RunStore::open(path).ok());
+        QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                             | QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
     }
 
     void anUnopenablePathIsAnErrorNamingIt()

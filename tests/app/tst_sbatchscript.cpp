@@ -120,6 +120,55 @@ private slots:
         QVERIFY(!QFile::exists(tmp.filePath(QStringLiteral("pwned"))));
     }
 
+    // sbatch's own #SBATCH parser (src/sbatch/opt.c, _get_argument): quotes group, a backslash
+    // escapes the next character even inside quotes. Replayed here on the rendered line: a name
+    // ending in \' must stay one argument, not close the quote and add --output.
+    void directivesSurviveSbatchsOwnParser()
+    {
+        const auto sbatchArguments = [](const QString &line) {
+            QStringList arguments;
+            QString current;
+            bool quoted = false, escaped = false, any = false;
+            QChar quote;
+            for (const QChar c : line) {
+                if (escaped) {
+                    escaped = false;
+                } else if (c == QLatin1Char('\\')) {
+                    escaped = any = true;
+                    continue;
+                } else if (quoted) {
+                    if (c == quote) {
+                        quoted = false;
+                        continue;
+                    }
+                } else if (c == QLatin1Char('"') || c == QLatin1Char('\'')) {
+                    quoted = any = true;
+                    quote = c;
+                    continue;
+                } else if (c.isSpace()) {
+                    if (any)
+                        arguments << current;
+                    current.clear();
+                    any = false;
+                    continue;
+                }
+                current += c;
+                any = true;
+            }
+            if (any)
+                arguments << current;
+            return arguments;
+        };
+        SbatchInputs in = inputs();
+        for (const QString &name : {QStringLiteral("a\\' --output=/tmp/stolen"), QStringLiteral("back\\slash \\\\ two"),
+                                    QStringLiteral("it's \"q\" # not a comment")}) {
+            in.jobName = name;
+            const QStringList lines = SbatchScript::directives(in);
+            const QString jobLine = lines.first().mid(QStringLiteral("#SBATCH ").size());
+            QCOMPARE(sbatchArguments(jobLine), QStringList{QStringLiteral("--job-name=") + name});
+        }
+    }
+
     void invalidProfilesAreRefusedNamingTheField_data()
     {
         QTest::addColumn<int>("nodes");
@@ -129,6 +178,8 @@ private slots:
         QTest::newRow("nodes") << 0 << 1 << QStringLiteral("/r") << QStringLiteral("profile.nodes");
         QTest::newRow("cpus") << 1 << 0 << QStringLiteral("/r") << QStringLiteral("profile.cpus_per_task");
         QTest::newRow("relative") << 1 << 1 << QStringLiteral("runs/x") << QStringLiteral("profile.work_root");
+        QTest::newRow("backslash in RUN_DIR") << 1 << 1 << QStringLiteral("/w/a\\b") << QStringLiteral("profile.work_root");
+        QTest::newRow("newline in RUN_DIR") << 1 << 1 << QStringLiteral("/w/run\n#SBATCH --wrap=x") << QStringLiteral("profile.work_root");
     }
     void invalidProfilesAreRefusedNamingTheField()
     {

@@ -180,6 +180,25 @@ private slots:
         QVERIFY(parseSacct(err).isEmpty());
     }
 
+    // What squeue and scontrol print while slurmctld is down or restarting (seen with SLURM 22.05
+    // against the test fixture): a failed round, never "the job is gone".
+    void anUnreachableControllerIsRecognised_data()
+    {
+        QTest::addColumn<QString>("stderrText");
+        QTest::addColumn<bool>("unreachable");
+        QTest::newRow("squeue, controller down")
+            << QStringLiteral("slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n") << true;
+        QTest::newRow("timed out") << QStringLiteral("squeue: error: slurm_receive_msg: Socket timed out on send/recv operation") << true;
+        QTest::newRow("unknown job") << QStringLiteral("slurm_load_jobs error: Invalid job id specified\n") << false;
+        QTest::newRow("nothing") << QString() << false;
+    }
+    void anUnreachableControllerIsRecognised()
+    {
+        QFETCH(QString, stderrText);
+        QFETCH(bool, unreachable);
+        QCOMPARE(isControllerUnreachable(stderrText), unreachable);
+    }
+
     void finalStates()
     {
         QVERIFY(isFinalState(SlurmJobState::Completed));

@@ -3,8 +3,10 @@
 // reads what the script wrote (port, user, key), stops everything at the end. Header-only,
 // shared by the e2e tests.
 #include "remote/AuthPrompter.h"
+#include "remote/ShellCommand.h"
 #include "remote/SshEndpoint.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QHash>
@@ -12,6 +14,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QThread>
+
+#include <csignal>
+#include <sys/types.h>
 
 // Starts `fixture` in initTestCase: skips loudly where it cannot run (no root, packages
 // missing), fails where it should have run but did not.
@@ -28,6 +34,13 @@
     } while (false)
 
 namespace corral::test {
+
+// A test's own shell script, run as `sh -c SCRIPT`: remote commands take a ShellCommand, never
+// raw text, so a test that wants pipes or globs says so here.
+inline ShellCommand shellScript(const QString &script)
+{
+    return ShellCommand(QStringLiteral("sh"), {QStringLiteral("-c"), script});
+}
 
 class ClusterFixture {
 public:
@@ -86,6 +99,42 @@ public:
         return {p.exitCode(), QString::fromUtf8(p.readAll())};
     }
 
+    // SIGKILL to sshd and to every process serving its connections (found by their parent PIDs in
+    // /proc, never by name): the listener alone would leave established sessions up. What a
+    // crashed or OOM-killed sshd does to a client: no goodbye, the TCP connection just ends.
+    // Returns how many processes were killed (0: sshd was not running).
+    int killSshd() const
+    {
+        QFile pidFile(path(QStringLiteral("sshd.pid")));
+        if (!pidFile.open(QIODevice::ReadOnly))
+            return 0;
+        const qint64 listener = pidFile.readAll().trimmed().toLongLong();
+        if (listener <= 0 || commandOf(listener) != "sshd")
+            return 0;
+        // Stopped first, so none forks a process this walk would miss; then all killed at once.
+        QList<qint64> doomed{listener};
+        ::kill(static_cast<pid_t>(listener), SIGSTOP);
+        for (int pass = 0; pass < 3; ++pass) {
+            const QHash<qint64, QList<qint64>> children = childrenByParent();
+            QList<qint64> found{listener};
+            for (qsizetype i = 0; i < found.size(); ++i)
+                found += children.value(found.at(i));
+            for (const qint64 pid : std::as_const(found))
+                if (!doomed.contains(pid)) {
+                    ::kill(static_cast<pid_t>(pid), SIGSTOP);
+                    doomed << pid;
+                }
+        }
+        for (const qint64 pid : std::as_const(doomed))
+            ::kill(static_cast<pid_t>(pid), SIGKILL);
+        // Dead (gone or a zombie, whose sockets are closed) before returning, so the port is free.
+        QDeadlineTimer deadline(5000);
+        for (const qint64 pid : std::as_const(doomed))
+            while (isRunning(pid) && !deadline.hasExpired())
+                QThread::msleep(5);
+        return int(doomed.size());
+    }
+
     QString value(const char *key) const { return m_env.value(QLatin1StringView(key)); }
     QString dir() const { return m_dir; }
     QString path(const QString &name) const { return QDir(m_dir).filePath(name); }
@@ -122,6 +171,39 @@ public:
     }
 
 private:
+    static QHash<qint64, QList<qint64>> childrenByParent()
+    {
+        QHash<qint64, QList<qint64>> children;
+        for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+            bool numeric = false;
+            const qint64 pid = entry.toLongLong(&numeric);
+            if (!numeric)
+                continue;
+            QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+            if (!stat.open(QIODevice::ReadOnly))
+                continue;
+            const QByteArray line = stat.readAll();
+            // "pid (comm) state ppid …": the command may hold spaces, so read after the last ')'.
+            const QList<QByteArray> rest = line.mid(line.lastIndexOf(')') + 2).split(' ');
+            if (rest.size() > 1)
+                children[rest.at(1).toLongLong()] << pid;
+        }
+        return children;
+    }
+    static bool isRunning(qint64 pid)
+    {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            return false;
+        const QByteArray line = stat.readAll();
+        return line.mid(line.lastIndexOf(')') + 2, 1) != "Z";
+    }
+    static QByteArray commandOf(qint64 pid)
+    {
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+        return comm.open(QIODevice::ReadOnly) ? comm.readAll().trimmed() : QByteArray();
+    }
+
     QTemporaryDir m_tmp;
     QString m_dir;
     QHash<QString, QString> m_env;

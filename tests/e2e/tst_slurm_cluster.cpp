@@ -212,7 +212,7 @@ private slots:
             return steps;
         };
         QTRY_VERIFY_WITH_TIMEOUT(trainSteps().size() >= 3, 60000);
-        const auto warned = await(m_ssh->run({QStringLiteral("scancel --signal=USR1 ") + shellQuote(id), {}, 10000}));
+        const auto warned = await(m_ssh->run({ShellCommand(QStringLiteral("scancel"), {QStringLiteral("--signal=USR1"), id}), {}, 10000}));
         QVERIFY(warned && warned->ok() && warned->value().exitCode == 0);
 
         // The job requeued itself: it is pending again. SLURM holds a requeued job back for its
@@ -337,11 +337,10 @@ private slots:
         const auto out = await(m_slurm->tail(runDir + QStringLiteral("/logs/slurm-%1.out").arg(id), 200));
         QVERIFY(out && out->ok());
         QCOMPARE(out->value(), QByteArray("hello from ") + id.toUtf8() + '\n');
-        const auto search = await(m_ssh->run({QStringLiteral("find ~ ") + shellQuote(work) + QStringLiteral(" / -maxdepth 1 -name 'pwned*'"), {}, 10000}));
+        const auto search = await(m_ssh->run({test::shellScript(QStringLiteral("find ~ ") + shellQuote(work) + QStringLiteral(" / -maxdepth 1 -name 'pwned*'")), {}, 10000}));
         QVERIFY(search && search->ok());
         QCOMPARE(search->value().out, QByteArray());
-        const auto scontrol = await(m_ssh->run({shellCommand({QStringLiteral("scontrol"), QStringLiteral("show"),
-                                                              QStringLiteral("job"), id}), {}, 10000}));
+        const auto scontrol = await(m_ssh->run({ShellCommand(QStringLiteral("scontrol"), {QStringLiteral("show"), QStringLiteral("job"), id}), {}, 10000}));
         QVERIFY(scontrol && scontrol->ok());
         QVERIFY2(scontrol->value().out.contains("JobName=" + slurmSafeText(name).toUtf8()), scontrol->value().out.constData());
     }
@@ -406,8 +405,8 @@ private slots:
     void onePollCycleOfTwentyActiveJobs()
     {
         const auto held = await(m_ssh->run(
-            {QStringLiteral("for i in $(seq 20); do sbatch --parsable --hold --job-name=held --output=/dev/null "
-                            "--wrap='sleep 1'; done"),
+            {test::shellScript(QStringLiteral("for i in $(seq 20); do sbatch --parsable --hold --job-name=held --output=/dev/null "
+                            "--wrap='sleep 1'; done")),
              {}, 30000}));
         QVERIFY(held && held->ok() && held->value().succeeded());
         QStringList ids;
@@ -431,7 +430,7 @@ private slots:
               static_cast<long long>(times.at(3)), static_cast<long long>(times.first()), static_cast<long long>(times.last()));
         qInfo("{\"bench\":\"slurm_poll\",\"jobs\":20,\"median_ms\":%lld}", static_cast<long long>(times.at(3)));
         QVERIFY2(times.at(3) < 2000, "one poll round should take well under the poll interval");
-        const auto cancelled = await(m_ssh->run({QStringLiteral("scancel ") + ids.join(QLatin1Char(' ')), {}, 10000}));
+        const auto cancelled = await(m_ssh->run({ShellCommand(QStringLiteral("scancel"), ids), {}, 10000}));
         QVERIFY(cancelled && cancelled->ok() && cancelled->value().succeeded());
     }
 

@@ -86,7 +86,7 @@ private slots:
     {
         test::ScriptedPrompter prompter;
         SshConnection ssh(throughBastion(QStringLiteral("bastion")), &prompter);
-        const auto r = await(ssh.run(CommandRequest{QStringLiteral("id -un"), {}, 10000}), 30000);
+        const auto r = await(ssh.run(CommandRequest{ShellCommand(QStringLiteral("id"), {QStringLiteral("-un")}), {}, 10000}), 30000);
         QVERIFY(r);
         QVERIFY2(r->ok(), r->ok() ? "" : r->error().toString().c_str());
         QCOMPARE(r->value().out, QByteArray("corraltest\n"));

@@ -83,7 +83,7 @@ class TestSshRememberedSecrets : public QObject {
     Status login(const SshEndpoint &endpoint, test::ScriptedPrompter *prompter, FakeSecretStore *store)
     {
         SshConnection ssh(endpoint, prompter, RememberedSecrets(store, kProfile, 5000));
-        const auto r = await(ssh.run(CommandRequest{QStringLiteral("id -un"), {}, 10000}), 30000);
+        const auto r = await(ssh.run(CommandRequest{ShellCommand(QStringLiteral("id"), {QStringLiteral("-un")}), {}, 10000}), 30000);
         if (!r)
             return makeError(ErrorCode::Runtime, "the test's wait ran out");
         if (!*r)

@@ -33,7 +33,11 @@ class TestSshRemote : public QObject {
 
     QString knownHosts(const char *name) const { return m_local.filePath(QLatin1StringView(name)); }
 
-    Result<CommandResult> run(SshConnection &ssh, const QString &command, int timeoutMs = 10000)
+    Result<CommandResult> run(SshConnection &ssh, const QString &script, int timeoutMs = 10000)
+    {
+        return run(ssh, test::shellScript(script), timeoutMs);
+    }
+    Result<CommandResult> run(SshConnection &ssh, const ShellCommand &command, int timeoutMs = 10000)
     {
         auto result = await(ssh.run(CommandRequest{command, {}, timeoutMs}), timeoutMs + 10000);
         if (!result)
@@ -73,6 +77,9 @@ private slots:
         QFile recorded(file);
         QVERIFY(recorded.open(QIODevice::ReadOnly));
         QVERIFY(recorded.readAll().contains(q.host.toUtf8()));
+        // Created by Corral: the owner's alone, so nobody else can slip a key in.
+        QCOMPARE(recorded.permissions(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser
+                                             | QFileDevice::WriteUser);
         // Known now: a second connection asks nothing.
         SshConnection again(m_cluster.endpoint(file), &prompter);
         const auto st = await(again.connectToHost());
@@ -225,7 +232,7 @@ private slots:
         QCOMPARE(progress.last().at(2).toLongLong(), qint64(content.size()));
         QVERIFY(progress.size() > 2);  // reported along the way, not only at the end
 
-        const auto sum = run(*m_ssh, shellCommand({QStringLiteral("sha256sum"), remote}));
+        const auto sum = run(*m_ssh, ShellCommand(QStringLiteral("sha256sum"), {remote}));
         REQUIRE_OK(sum);
         QVERIFY(sum.value().out.startsWith(QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex()));
 
@@ -301,13 +308,18 @@ private slots:
             const auto [code, output] = m_cluster.script(QStringLiteral("rekey"));
             QVERIFY2(code == 0, qPrintable(output));
         }
-        SshConnection second(m_cluster.endpoint(file), &prompter);
+        // A login that would ask for the password: it must not come to that.
+        SshEndpoint byPassword = m_cluster.endpoint(file);
+        byPassword.authMethods = {AuthMethod::Password, AuthMethod::KeyboardInteractive};
+        prompter.passwordAnswer = m_cluster.password();
+        SshConnection second(byPassword, &prompter);
         const auto st = await(second.connectToHost());
         QVERIFY(st && !st->ok());
         const QString message = QString::fromStdString(st->error().message);
         QVERIFY2(message.contains(QStringLiteral("has CHANGED")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("[127.0.0.1]:%1").arg(m_cluster.port())), qPrintable(message));
         QVERIFY(prompter.hostKeyQuestions().isEmpty());
+        QCOMPARE(prompter.asked(), QStringList());  // no password or passphrase offered to it
         QVERIFY(before.open(QIODevice::ReadOnly));
         QCOMPARE(before.readAll(), recorded);  // known_hosts untouched
     }
