@@ -14,6 +14,7 @@
 #include "SubmitDialog.h"
 #include "config/ConfigLoader.h"
 #include "profiles/ProfileStore.h"
+#include "remote/ShellCommand.h"
 #include "remote/ShellQuote.h"
 #include "remote/SshConnection.h"
 #include "slurm/ClusterPaths.h"
@@ -83,7 +84,7 @@ class TestRemoteBrowser : public QObject {
     }
     bool remote(const QString &script)
     {
-        const auto done = await(m_ssh->run({shellCommand({QStringLiteral("sh"), QStringLiteral("-c"), script}), {}, 20000}));
+        const auto done = await(m_ssh->run({ShellCommand(QStringLiteral("sh"), {QStringLiteral("-c"), script}), {}, 20000}));
         if (!done || !done->ok() || !done->value().succeeded()) {
             qWarning("remote script failed: %s", done && done->ok() ? done->value().err.constData() : "no answer");
             return false;
@@ -234,7 +235,7 @@ private slots:
     // "Loading" and the GUI thread keeps running its timers all along.
     void theGuiThreadNeverWaitsForAListing()
     {
-        auto busy = m_ssh->run({QStringLiteral("sleep 2"), {}, 20000});
+        auto busy = m_ssh->run({ShellCommand(QStringLiteral("sleep"), {QStringLiteral("2")}), {}, 20000});
         QElapsedTimer clock;
         clock.start();
         RemotePathDialog dialog(m_ssh.get(), QStringLiteral("fixture"), kDataRequest, {browseDir()});
