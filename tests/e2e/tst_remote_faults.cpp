@@ -9,6 +9,7 @@
 // tst_remote_checkpoints for adapter downloads.)
 #include "Await.h"
 #include "ClusterFixture.h"
+#include "config/ConfigLoader.h"
 #include "remote/SshConnection.h"
 #include "runs/RemoteRunFollower.h"
 #include "runs/RunStore.h"
@@ -117,6 +118,9 @@ private slots:
         QVERIFY(!plan.script.isEmpty());
         // The fixture's work folder is on this machine: the test sees what the cluster sees.
         const QString remoteFinal = plan.uploads.first().remotePath;
+        // A config that passes submit's gate: the demo's, reading the file being uploaded.
+        plan.config = loadConfigFile(CORRAL_SOURCE_DIR "/resources/presets/tiny-demo.yaml").config;
+        plan.config.data.files = {remoteFinal.toStdString()};
         const QString remotePart = SftpClient::partialName(remoteFinal);
 
         QElapsedTimer clock;
