@@ -4,6 +4,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cstdlib>
 
 namespace corral {
@@ -12,11 +13,19 @@ struct Communicator::Impl {
     c10::intrusive_ptr<c10d::Store> store;
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
     std::chrono::seconds timeout{0};
+    // Set by the first failed collective. The group's destructor would wait for every queued
+    // collective, each of which can only time out (dist.timeout_s apiece), so a broken group is
+    // left to the process's exit instead.
+    mutable std::atomic<bool> broken{false};
 };
 
 Communicator::Communicator(WorldInfo world) : m_world(std::move(world)), m(std::make_unique<Impl>()) {}
 
-Communicator::~Communicator() = default;
+Communicator::~Communicator()
+{
+    if (m->broken && m->group)
+        (void)m->group.release();  // deliberately leaked: see Impl::broken
+}
 
 Result<std::unique_ptr<Communicator>> Communicator::connect(const WorldInfo &world, const std::string &backend,
                                                             std::chrono::seconds timeout)
@@ -59,6 +68,7 @@ Result<std::unique_ptr<Communicator>> Communicator::connect(const WorldInfo &wor
 
 CollectiveError Communicator::failure(const std::string &what, const std::exception &cause) const
 {
+    m->broken = true;
     // Gloo says which socket failed, not which rank; with two ranks the peer is the other one.
     const std::string peer = size() == 2 ? "rank " + std::to_string(1 - rank()) : "another rank";
     const std::string text = cause.what();
