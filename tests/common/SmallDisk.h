@@ -3,7 +3,7 @@
 // tmpfs mounted inside a private mount namespace that a sleeping helper process holds. The
 // test and the program under test never enter that namespace; they reach the tmpfs through
 // /proc/PID/root/MOUNT_POINT, so nothing is mounted where the test runs and the mount goes
-// away with the helper, even when the test crashes.
+// away with the helper (which sleeps 15 minutes at most, should the test crash).
 //
 // Tries `unshare --mount` (root, or CAP_SYS_ADMIN), then `unshare --user --map-root-user
 // --mount` (an unprivileged user namespace); containers may forbid both, and then create()
@@ -42,7 +42,7 @@ public:
         }
         const std::string script = "mount -t tmpfs -o size=" + std::to_string(bytes) + " corral-small-disk '"
                                    + mountPoint.string() + "' && : > '" + mountPoint.string()
-                                   + "/.mounted' && exec sleep 3600";
+                                   + "/.mounted' && exec sleep 900";
         const std::vector<std::vector<std::string>> methods = {
             {unshare, "--mount", "--propagation", "private"},
             {unshare, "--user", "--map-root-user", "--mount", "--propagation", "private"},

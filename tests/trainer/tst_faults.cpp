@@ -443,6 +443,24 @@ TEST(Faults, CheckpointsSavedBeforeChecksumsStillLoad)
     ASSERT_EQ(waitExit(spawnProcess(recipe(run, 4), {}, dirs.root / "resume.log")), 0) << readText(dirs.root / "resume.log");
     EXPECT_EQ(lastEvent(readJsonl(run / "events.jsonl"), "resumed")->at("step"), 2);
 
+    // A copy of the adapter files alone, as the app downloads them with checksums.json (no
+    // optimizer.pt): evaluate reads it, checked against the manifest.
+    const fs::path copy = dirs.root / "download" / "checkpoints" / checkpointName(4);
+    fs::create_directories(copy);
+    for (const char *name : {"adapter_model.safetensors", "adapter_config.json", "trainer_state.json", "checksums.json"})
+        fs::copy_file(run / "checkpoints" / checkpointName(4) / name, copy / name);
+    fs::copy_file(run / "config.yaml", dirs.root / "download" / "config.yaml");
+    const fs::path copyLog = dirs.root / "copy.log";
+    EXPECT_EQ(waitExit(spawnProcess({kTrainer, "evaluate", "--checkpoint", copy.string()}, {}, copyLog)), 0) << readText(copyLog);
+    {
+        std::fstream f(copy / "adapter_model.safetensors", std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(-3, std::ios::end);
+        f.write("xyz", 3);
+    }
+    EXPECT_EQ(waitExit(spawnProcess({kTrainer, "evaluate", "--checkpoint", copy.string()}, {}, copyLog)), 1) << readText(copyLog);
+    EXPECT_NE(readText(copyLog).find("damaged checkpoint: adapter_model.safetensors checksum differs"), std::string::npos)
+        << readText(copyLog);
+
     // The resumed run saved format 2 again. A truncated file is caught by its size alone.
     const fs::path newer = run / "checkpoints" / checkpointName(4);
     EXPECT_TRUE(verifyCheckpoint(newer.string()).ok());

@@ -87,14 +87,14 @@ Result<std::string> checksumManifest(const std::string &dir, const std::vector<s
     return manifest.dump(2) + "\n";
 }
 
-std::optional<CheckpointDefect> findCheckpointDefect(const std::string &dir)
+std::optional<CheckpointDefect> findCheckpointDefect(const std::string &dir, CheckpointUse use)
 {
     const fs::path folder(dir);
     std::error_code ec;
     if (!fs::exists(folder / kChecksumManifest, ec)) {
         // Saved before checksums existed (trainer_state format 1), or an adapter folder of
         // another tool (no trainer_state.json): nothing to compare against.
-        if (!fs::exists(folder / "trainer_state.json", ec))
+        if (use == CheckpointUse::ReadAdapter || !fs::exists(folder / "trainer_state.json", ec))
             return std::nullopt;
         const auto state = readJson(folder / "trainer_state.json");
         if (!state || !state->is_object())
@@ -112,8 +112,11 @@ std::optional<CheckpointDefect> findCheckpointDefect(const std::string &dir)
         if (!entry.is_object() || !entry.contains("bytes") || !entry["bytes"].is_number_unsigned()
             || !entry.contains("fnv1a64") || !entry["fnv1a64"].is_string())
             return CheckpointDefect{kChecksumManifest, "entry for " + name + " lacks bytes or fnv1a64"};
-        if (!fs::is_regular_file(folder / name, ec))
+        if (!fs::is_regular_file(folder / name, ec)) {
+            if (use == CheckpointUse::ReadAdapter)
+                continue;  // e.g. optimizer.pt, which a copy of the adapter leaves behind
             return CheckpointDefect{name, "is missing (listed in checksums.json)"};
+        }
         auto digest = digestFile((folder / name).string());
         if (!digest)
             return CheckpointDefect{name, digest.error().message};
@@ -129,9 +132,9 @@ std::optional<CheckpointDefect> findCheckpointDefect(const std::string &dir)
     return std::nullopt;
 }
 
-Status verifyCheckpoint(const std::string &dir)
+Status verifyCheckpoint(const std::string &dir, CheckpointUse use)
 {
-    if (auto defect = findCheckpointDefect(dir))
+    if (auto defect = findCheckpointDefect(dir, use))
         return makeError(ErrorCode::Parse, "damaged checkpoint: " + defect->file + " " + defect->message, dir);
     return okStatus();
 }

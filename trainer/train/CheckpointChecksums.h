@@ -35,10 +35,20 @@ struct CheckpointDefect {
     std::string file;
     std::string message;  // "checksum differs from checksums.json (saved 0123…, now 4567…)"
 };
-// A folder saved with a manifest (trainer_state format ≥ 2) must match it file by file; an older
-// one without a manifest (format 1), or a bare adapter folder, has nothing to check and passes.
-std::optional<CheckpointDefect> findCheckpointDefect(const std::string &dir);
-// The same as a Status: "DIR: damaged checkpoint: FILE: MESSAGE".
-Status verifyCheckpoint(const std::string &dir);
+// What the folder is about to be used for.
+enum class CheckpointUse {
+    // A resume reads every file: each one in the manifest must be there and match, and a folder
+    // saved with trainer_state format ≥ 2 must have its manifest.
+    Resume,
+    // evaluate/export read the adapter: the files that are there are checked against the
+    // manifest where there is one (a copy of the adapter files alone, as the app downloads,
+    // carries it); without one there is nothing to check.
+    ReadAdapter,
+};
+// A folder saved without a manifest (trainer_state format 1), or a bare adapter folder, has
+// nothing to check and passes.
+std::optional<CheckpointDefect> findCheckpointDefect(const std::string &dir, CheckpointUse use = CheckpointUse::Resume);
+// The same as a Status: "DIR: damaged checkpoint: FILE MESSAGE".
+Status verifyCheckpoint(const std::string &dir, CheckpointUse use = CheckpointUse::Resume);
 
 }  // namespace corral

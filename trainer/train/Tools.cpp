@@ -88,7 +88,7 @@ Result<LlamaForCausalLM> adaptedModel(const RunConfig &config, const std::string
 
 Result<nlohmann::json> evaluateCheckpoint(const RunConfig &config, const std::string &checkpointDir)
 {
-    if (auto st = verifyCheckpoint(checkpointDir); !st)
+    if (auto st = verifyCheckpoint(checkpointDir, CheckpointUse::ReadAdapter); !st)
         return st.error();
     auto tokenizer = loadRunTokenizer(config.model);
     if (!tokenizer)
@@ -123,7 +123,7 @@ Result<nlohmann::json> evaluateCheckpoint(const RunConfig &config, const std::st
 
 Status exportCheckpoint(const RunConfig &config, const ExportOptions &options, std::ostream &log)
 {
-    if (auto st = verifyCheckpoint(options.checkpoint); !st)
+    if (auto st = verifyCheckpoint(options.checkpoint, CheckpointUse::ReadAdapter); !st)
         return st;
     std::error_code ec;
     fs::create_directories(options.output, ec);
