@@ -1,8 +1,10 @@
 // corral-train: the command line only. Parses arguments, loads and validates the config,
-// and hands over to the trainer library. Exit codes: 0 done, 1 training failed, 2 bad usage or config.
+// and hands over to the trainer library. Exit codes (config/ExitCodes.h): 0 done, 1 training failed,
+// 2 bad usage or config, 74 the disk or quota is full, 75 stopped by a signal after a checkpoint.
 #include "TokenizeCommand.h"
 #include "config/ConfigLoader.h"
 #include "config/ConfigReference.h"
+#include "config/ExitCodes.h"
 #include "data/TextDataset.h"
 #include "text/LoadTokenizer.h"
 #include "train/StopSignals.h"
@@ -35,8 +37,9 @@ const std::string kUsage = std::string(
     "  --merge           export a full Hugging Face model with the adapter folded into its weights\n"
     "                    (config.json, model.safetensors, tokenizer files) instead of the PEFT adapter\n"
     "\n"
-    "exit codes: 0 done, 1 failed, 2 bad usage or config, 75 stopped by SIGTERM/SIGUSR1/SIGINT after\n"
-    "saving a checkpoint (requeue and resume with --resume auto)\n"
+    "exit codes: 0 done, 1 failed, 2 bad usage or config, 74 the disk or quota is full (the newest\n"
+    "complete checkpoint is intact: free space and resume with --resume auto), 75 stopped by\n"
+    "SIGTERM/SIGUSR1/SIGINT after saving a checkpoint (requeue and resume with --resume auto)\n"
     "`corral-train tokenize --help` explains tokenize.\n";
 
 struct Args {
@@ -49,6 +52,15 @@ struct Args {
     bool merge = false;
     std::string dtype;
 };
+
+int exitCodeFor(const corral::Error &error)
+{
+    switch (error.code) {
+    case corral::ErrorCode::InvalidArgument: return corral::kExitBadUsage;
+    case corral::ErrorCode::NoSpace: return corral::kExitNoSpace;
+    default: return corral::kExitFailed;
+    }
+}
 
 int usageError(const std::string &message)
 {
@@ -117,7 +129,7 @@ int checkpointCommand(Args &args)
         corral::ExportOptions options{checkpoint.value(), args.output, args.merge, args.dtype};
         if (auto st = corral::exportCheckpoint(report.config, options, std::cout); !st) {
             std::cerr << "corral-train: " << st.error().toString() << "\n";
-            return st.error().code == corral::ErrorCode::InvalidArgument ? 2 : 1;
+            return exitCodeFor(st.error());
         }
     } catch (const std::exception &e) {
         std::cerr << "corral-train: error: " << e.what() << "\n";
@@ -217,7 +229,7 @@ int main(int argc, char **argv)
     if (!result) {
         std::cerr << "corral-train" << (main ? "" : " rank " + std::to_string(world.value().rank))
                   << ": error: " << result.error().toString() << "\n";
-        return result.error().code == corral::ErrorCode::InvalidArgument ? 2 : 1;
+        return exitCodeFor(result.error());
     }
     if (!main)
         return result.value().stopSignal ? corral::kExitPreempted : 0;

@@ -36,7 +36,8 @@ QVector<AdapterDownload::File> AdapterDownload::adapterFiles(const CheckpointInf
 {
     QVector<File> files;
     const QString localFolder = QDir(localRunDir).filePath(QStringLiteral("checkpoints/") + checkpoint.name);
-    for (const char *name : {"adapter_model.safetensors", "adapter_config.json", "trainer_state.json"}) {
+    // checksums.json (format 3 runs) lets the local corral-train check the copy before an export.
+    for (const char *name : {"adapter_model.safetensors", "adapter_config.json", "trainer_state.json", "checksums.json"}) {
         const QString file = QLatin1StringView(name);
         if (!checkpoint.files.contains(file))
             continue;

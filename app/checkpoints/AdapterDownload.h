@@ -1,6 +1,7 @@
 #pragma once
 // Copies a cluster checkpoint's adapter to this machine over SFTP: adapter_model.safetensors,
-// adapter_config.json and trainer_state.json into LOCAL_RUN/checkpoints/step-N/, and the run's
+// adapter_config.json, trainer_state.json and checksums.json (where the checkpoint has one, so
+// the local corral-train checks the copy) into LOCAL_RUN/checkpoints/step-N/, and the run's
 // config.yaml into LOCAL_RUN/ (so `corral-train export --checkpoint` finds it as it would
 // on the cluster). Files go one after another with progress over all of them. Resumable: each
 // file arrives as FILE.part, continued from its size (SftpClient::download) and renamed to

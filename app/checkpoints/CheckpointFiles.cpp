@@ -91,6 +91,7 @@ RunCheckpointFiles readLocalCheckpoints(const QString &runDir)
         folder.modified = QFileInfo(folder.path).lastModified().toSecsSinceEpoch();
         folder.trainerState = readLocal(dir.filePath(QStringLiteral("trainer_state.json")), &folder.readError);
         folder.adapterConfig = readLocal(dir.filePath(QStringLiteral("adapter_config.json")), &folder.readError);
+        folder.checksums = readLocal(dir.filePath(QStringLiteral("checksums.json")), &folder.readError);
         out.folders.append(std::move(folder));
     }
     return out;
@@ -148,6 +149,8 @@ Result<RunCheckpointFiles> readRemoteCheckpoints(SftpClient &sftp, const QString
                 folder.trainerState = reader.read(joinRemote(folder.path, file.name), &folder.readError);
             else if (file.name == QLatin1StringView("adapter_config.json"))
                 folder.adapterConfig = reader.read(joinRemote(folder.path, file.name), &folder.readError);
+            else if (file.name == QLatin1StringView("checksums.json"))
+                folder.checksums = reader.read(joinRemote(folder.path, file.name), &folder.readError);
         }
         out.folders.append(std::move(folder));
     }

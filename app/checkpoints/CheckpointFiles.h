@@ -29,6 +29,7 @@ struct CheckpointFolder {
     qint64 modified = 0;   // unix seconds
     std::optional<QByteArray> trainerState;  // nullopt: not there
     std::optional<QByteArray> adapterConfig;
+    std::optional<QByteArray> checksums;  // checksums.json (checkpoints of format 3 runs)
     QString readError;  // a file that is there but could not be read
 };
 

@@ -95,6 +95,24 @@ CheckpointInfo readFolder(const CheckpointFolder &folder, const RunSeries *serie
     }
     if (!missing.isEmpty() && folder.trainerState)
         problems << QStringLiteral("incomplete: %1 missing").arg(missing.join(QStringLiteral(", ")));
+    // checksums.json: the sizes are cheap to compare here (the listing has them); the hashes are
+    // the trainer's to check, which reads every byte anyway when it resumes or exports.
+    if (folder.checksums) {
+        QString error;
+        if (auto manifest = parseObject(*folder.checksums, &error)) {
+            const QJsonObject listed = manifest->value(QLatin1StringView("files")).toObject();
+            for (auto it = listed.begin(); it != listed.end(); ++it) {
+                const qint64 saved = it.value().toObject().value(QLatin1StringView("bytes")).toInteger(-1);
+                if (folder.fileSizes.contains(it.key()) && folder.fileSizes.value(it.key()) != saved)
+                    problems << QStringLiteral("damaged: %1 is %2 bytes, checksums.json says %3")
+                                    .arg(it.key())
+                                    .arg(folder.fileSizes.value(it.key()))
+                                    .arg(saved);
+            }
+        } else {
+            problems << QStringLiteral("checksums.json: %1").arg(error);
+        }
+    }
     if (folder.adapterConfig) {
         QString error;
         if (auto config = parseObject(*folder.adapterConfig, &error))

@@ -12,6 +12,7 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -200,6 +201,34 @@ private slots:
         QCOMPARE(model.data(model.index(0, CheckpointTableModel::TrainLoss)).toString(), QStringLiteral("3.0000"));
         QCOMPARE(model.data(model.index(0, CheckpointTableModel::Tokens)).toString(), QStringLiteral("81,920"));
         QCOMPARE(model.data(model.index(0, CheckpointTableModel::Perplexity)).toString(), QStringLiteral("20.086"));
+    }
+
+    // Format 3 runs save checksums.json: a file whose size differs from it (a truncated copy)
+    // is named; the hashes are left to corral-train. trainer_state format 2 reads as format 1.
+    void aFileWhoseSizeDiffersFromChecksumsJsonIsNamedDamaged()
+    {
+        const QString run = newRun();
+        writeCheckpoint(run, 20, 3.0);
+        writeCheckpoint(run, 40, 2.0);
+        const QDir dir(QDir(run).filePath(QStringLiteral("checkpoints")));
+        for (const QString &step : {QStringLiteral("step-00000020"), QStringLiteral("step-00000040")}) {
+            QJsonObject files;
+            for (const QString &name : {QStringLiteral("adapter_model.safetensors"), QStringLiteral("adapter_config.json"),
+                                       QStringLiteral("trainer_state.json"), QStringLiteral("optimizer.pt")})
+                files.insert(name, QJsonObject{{QStringLiteral("bytes"), QFileInfo(dir.filePath(step + QLatin1Char('/') + name)).size()},
+                                               {QStringLiteral("fnv1a64"), QStringLiteral("0123456789abcdef")}});
+            writeFile(dir.filePath(step + QStringLiteral("/checksums.json")),
+                      QJsonDocument(QJsonObject{{QStringLiteral("format"), 1}, {QStringLiteral("algorithm"), QStringLiteral("fnv1a64")},
+                                                {QStringLiteral("files"), files}})
+                          .toJson());
+        }
+        writeFile(dir.filePath(QStringLiteral("step-00000040/optimizer.pt")), QByteArray(1500, 'o'));  // was 2000
+        const CheckpointIndex index = buildCheckpointIndex(readLocalCheckpoints(run), nullptr);
+        QCOMPARE(index.checkpoints.size(), 2);
+        QCOMPARE(index.find(20)->problem, QString());
+        QVERIFY(index.find(20)->complete);
+        QCOMPARE(index.find(40)->problem, QStringLiteral("damaged: optimizer.pt is 1500 bytes, checksums.json says 2000"));
+        QCOMPARE(index.find(40)->valLoss, 2.0);  // the rest still reads
     }
 
     void aMissingOrCorruptTrainerStateIsNamedAndTheRestStillShows()

@@ -4,6 +4,7 @@
 #include "../common/TestProcess.h"
 #include "io/Safetensors.h"
 #include "train/Checkpoint.h"
+#include "train/CheckpointChecksums.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -196,6 +197,11 @@ TEST(Resume, NonFiniteStepsAreSkippedThenTheRunStopsWithAClearError)
     for (auto &[name, tensor] : tensors.value())
         tensor.fill_(std::numeric_limits<float>::quiet_NaN());
     ASSERT_TRUE(writeSafetensors(checkpoint + "/adapter_model.safetensors", tensors.value()).ok());
+    // As the trainer would have saved it: the checksums describe the NaN adapter, so the
+    // checkpoint is intact (a damaged one would be skipped).
+    auto manifest = checksumManifest(checkpoint, std::vector<std::string>(std::begin(kCheckpointFiles), std::end(kCheckpointFiles)));
+    ASSERT_TRUE(manifest.ok());
+    std::ofstream(checkpoint + "/" + kChecksumManifest, std::ios::trunc) << manifest.value();
 
     EXPECT_EQ(waitExit(spawnProcess(recipe(run, 20), {}, dirs.root / "nan.log")), 1);
     const auto events = readJsonl(run / "events.jsonl");

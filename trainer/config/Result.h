@@ -8,7 +8,9 @@
 
 namespace corral {
 
-enum class ErrorCode { InvalidArgument, NotFound, Io, Parse, Validation, Runtime };
+// NoSpace: a write failed because the disk or the quota is full (ENOSPC, EDQUOT, EFBIG);
+// freeing space and running again helps, which no other I/O error promises.
+enum class ErrorCode { InvalidArgument, NotFound, Io, Parse, Validation, Runtime, NoSpace };
 
 struct Error {
     ErrorCode code = ErrorCode::Runtime;
@@ -46,5 +48,9 @@ inline Error makeError(ErrorCode code, std::string message, std::string context 
 {
     return Error{code, std::move(message), std::move(context)};
 }
+
+// A failed system call on `path`: "what: strerror(errnum)", ErrorCode::NoSpace for a full
+// disk or quota, else ErrorCode::Io. Pass errno as it was right after the call.
+Error osError(int errnum, const std::string &what, const std::string &path);
 
 }  // namespace corral

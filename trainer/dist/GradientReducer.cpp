@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <string>
 
 namespace corral {
 
@@ -71,7 +72,9 @@ void GradientReducer::launch(Bucket &bucket)
                                                                      m_params[bucket.params[i]].options()));
     }
     bucket.flat = torch::cat(views);
-    bucket.pending = m_comm.allreduceAsync(bucket.flat);
+    bucket.pending = m_comm.allreduceAsync(
+        bucket.flat, "the gradient all-reduce (bucket " + std::to_string(&bucket - m_buckets.data() + 1) + " of "
+                         + std::to_string(m_buckets.size()) + ")");
 }
 
 int64_t GradientReducer::finish()

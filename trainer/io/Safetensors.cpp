@@ -69,20 +69,27 @@ Status writeSafetensors(const std::string &path, const TensorMap &tensors, const
 
     std::FILE *f = std::fopen(path.c_str(), "wb");
     if (!f)
-        return makeError(ErrorCode::Io, std::string("cannot create: ") + std::strerror(errno), path);
+        return osError(errno, "cannot create", path);
+    int err = 0;  // errno of the first failure: later calls (fclose) would overwrite it
+    auto check = [&err](bool ok) {
+        if (!ok && err == 0)
+            err = errno != 0 ? errno : EIO;
+        return ok;
+    };
     unsigned char sizeBytes[8];
     for (int i = 0; i < 8; ++i)
         sizeBytes[i] = static_cast<unsigned char>(headerSize >> (8 * i));
-    bool ok = std::fwrite(sizeBytes, 1, 8, f) == 8 && std::fwrite(headerText.data(), 1, headerSize, f) == headerSize;
+    errno = 0;
+    bool ok = check(std::fwrite(sizeBytes, 1, 8, f) == 8) && check(std::fwrite(headerText.data(), 1, headerSize, f) == headerSize);
     for (const auto &[name, tensor] : tensors) {
         const auto blob = tensor.detach().to(torch::kCPU).contiguous();
         const size_t bytes = blob.numel() * blob.element_size();
-        ok = ok && std::fwrite(blob.data_ptr(), 1, bytes, f) == bytes;
+        ok = ok && check(std::fwrite(blob.data_ptr(), 1, bytes, f) == bytes);
     }
-    ok = ok && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
-    ok = (std::fclose(f) == 0) && ok;
+    ok = ok && check(std::fflush(f) == 0) && check(::fsync(fileno(f)) == 0);
+    ok = check(std::fclose(f) == 0) && ok;
     if (!ok)
-        return makeError(ErrorCode::Io, std::string("write failed: ") + std::strerror(errno), path);
+        return osError(err, "write failed", path);
     return okStatus();
 }
 

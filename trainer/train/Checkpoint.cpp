@@ -1,9 +1,10 @@
 #include "train/Checkpoint.h"
 
+#include "train/CheckpointChecksums.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -14,15 +15,24 @@ namespace fs = std::filesystem;
 namespace corral {
 namespace {
 
+// A std::filesystem failure as an Error (NoSpace for a full disk, like osError).
+Error fileErrorOf(const std::error_code &ec, const std::string &what, const std::string &path)
+{
+    return ec.category() == std::generic_category() || ec.category() == std::system_category()
+               ? osError(ec.value(), what, path)
+               : makeError(ErrorCode::Io, what + ": " + ec.message(), path);
+}
+
 Status syncDirectory(const std::string &dir)
 {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
     if (fd < 0)
-        return makeError(ErrorCode::Io, std::string("cannot open folder: ") + std::strerror(errno), dir);
+        return osError(errno, "cannot open folder", dir);
     const int rc = ::fsync(fd);
+    const int err = errno;
     ::close(fd);
     if (rc != 0)
-        return makeError(ErrorCode::Io, std::string("fsync failed: ") + std::strerror(errno), dir);
+        return osError(err, "fsync failed", dir);
     return okStatus();
 }
 
@@ -35,11 +45,12 @@ Status syncFile(const std::string &path)
 {
     const int fd = ::open(path.c_str(), O_RDONLY);
     if (fd < 0)
-        return makeError(ErrorCode::Io, std::string("cannot open: ") + std::strerror(errno), path);
+        return osError(errno, "cannot open", path);
     const int rc = ::fsync(fd);
+    const int err = errno;
     ::close(fd);
     if (rc != 0)
-        return makeError(ErrorCode::Io, std::string("fsync failed: ") + std::strerror(errno), path);
+        return osError(err, "fsync failed", path);
     return okStatus();
 }
 
@@ -105,7 +116,7 @@ Status pruneCheckpoints(const std::string &runDir, int64_t keep, int64_t protect
         std::error_code ec;
         fs::rename(all[i], doomed, ec);
         if (ec)
-            return makeError(ErrorCode::Io, "cannot retire old checkpoint: " + ec.message(), all[i]);
+            return fileErrorOf(ec, "cannot retire an old checkpoint", all[i]);
         fs::remove_all(doomed, ec);
     }
     return okStatus();
@@ -161,16 +172,43 @@ nlohmann::json peftAdapterConfig(const LoraConfig &lora, const std::string &base
 
 Status writeFileSynced(const std::string &path, const std::string &content)
 {
-    std::FILE *f = std::fopen(path.c_str(), "wb");
-    if (!f)
-        return makeError(ErrorCode::Io, std::string("cannot create: ") + std::strerror(errno), path);
-    bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-    ok = ok && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
-    ok = (std::fclose(f) == 0) && ok;
-    if (!ok)
-        return makeError(ErrorCode::Io, std::string("write failed: ") + std::strerror(errno), path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return osError(errno, "cannot create", path);
+    size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : ENOSPC;  // a write of 0 bytes: nothing more fits
+            ::close(fd);
+            return osError(err, "write failed", path);
+        }
+        done += static_cast<size_t>(n);
+    }
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    if (::close(fd) != 0 && rc == 0)
+        return osError(errno, "close failed", path);
+    if (rc != 0)
+        return osError(err, "fsync failed", path);
     return okStatus();
 }
+
+namespace {
+// Removes the temporary folder of a save that did not finish, so a full disk gets its space
+// back (and the failure can still be written to events.jsonl). Disarmed once it is renamed.
+struct TemporaryFolder {
+    fs::path path;
+    ~TemporaryFolder()
+    {
+        std::error_code ec;
+        if (!path.empty())
+            fs::remove_all(path, ec);
+    }
+};
+}  // namespace
 
 Result<std::string> saveCheckpoint(const std::string &runDir, int64_t step, const TensorMap &adapter,
                                    const nlohmann::json &adapterConfig, const nlohmann::json &trainerState,
@@ -183,7 +221,8 @@ Result<std::string> saveCheckpoint(const std::string &runDir, int64_t step, cons
     fs::create_directories(root, ec);
     fs::remove_all(tmp, ec);
     if (!fs::create_directory(tmp, ec))
-        return makeError(ErrorCode::Io, "cannot create checkpoint folder: " + ec.message(), tmp.string());
+        return fileErrorOf(ec, "cannot create the checkpoint folder", tmp.string());
+    TemporaryFolder cleanup{tmp};
 
     if (auto st = writeSafetensors((tmp / "adapter_model.safetensors").string(), adapter, {{"format", "pt"}}); !st)
         return st.error();
@@ -193,13 +232,20 @@ Result<std::string> saveCheckpoint(const std::string &runDir, int64_t step, cons
         return st.error();
     if (auto st = writeState(tmp.string()); !st)
         return st.error();
+    // Last: what every file holds now, so a resume can tell when one of them changed.
+    auto manifest = checksumManifest(tmp.string(), std::vector<std::string>(std::begin(kCheckpointFiles), std::end(kCheckpointFiles)));
+    if (!manifest)
+        return manifest.error();
+    if (auto st = writeFileSynced((tmp / kChecksumManifest).string(), manifest.value()); !st)
+        return st.error();
     if (auto st = syncDirectory(tmp.string()); !st)
         return st.error();
 
     fs::remove_all(final, ec);  // a rerun of the same step replaces the old one
     fs::rename(tmp, final, ec);
     if (ec)
-        return makeError(ErrorCode::Io, "cannot move checkpoint into place: " + ec.message(), final.string());
+        return fileErrorOf(ec, "cannot move the checkpoint into place", final.string());
+    cleanup.path.clear();
     if (auto st = syncDirectory(root.string()); !st)
         return st.error();
     return final.string();
@@ -216,7 +262,7 @@ Status writeBestPointer(const std::string &runDir, int64_t step, double valLoss)
     std::error_code ec;
     fs::rename(tmp, root / "best", ec);
     if (ec)
-        return makeError(ErrorCode::Io, "cannot replace best pointer: " + ec.message(), (root / "best").string());
+        return fileErrorOf(ec, "cannot replace the best pointer", (root / "best").string());
     return syncDirectory(root.string());
 }
 

@@ -4,10 +4,13 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace corral {
 
@@ -18,29 +21,41 @@ JsonlWriter::~JsonlWriter()
 
 void JsonlWriter::close()
 {
-    if (m_file)
-        std::fclose(m_file);
-    m_file = nullptr;
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
 }
 
 Status JsonlWriter::open(const std::string &path)
 {
     close();
-    m_file = std::fopen(path.c_str(), "ab");
-    if (!m_file)
-        return makeError(ErrorCode::Io, std::string("cannot open for appending: ") + std::strerror(errno), path);
+    m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (m_fd < 0)
+        return osError(errno, "cannot open for appending", path);
     m_path = path;
     return okStatus();
 }
 
 Status JsonlWriter::write(const nlohmann::json &record)
 {
-    if (!m_file)
+    if (m_fd < 0)
         return makeError(ErrorCode::Io, "writer is not open");
-    // The whole line goes out in one fwrite, then a flush: a reader sees either nothing or a full line.
     const std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    if (std::fwrite(line.data(), 1, line.size(), m_file) != line.size() || std::fflush(m_file) != 0)
-        return makeError(ErrorCode::Io, std::string("write failed: ") + std::strerror(errno), m_path);
+    struct stat before {};
+    const bool sized = ::fstat(m_fd, &before) == 0;
+    size_t written = 0;
+    while (written < line.size()) {
+        const ssize_t n = ::write(m_fd, line.data() + written, line.size() - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int err = n < 0 ? errno : ENOSPC;  // a write of 0 bytes: nothing more fits
+            if (written > 0 && sized)
+                (void)::ftruncate(m_fd, before.st_size);  // no half line for readers or the next record
+            return osError(err, "cannot append a record", m_path);
+        }
+        written += static_cast<size_t>(n);
+    }
     return okStatus();
 }
 
@@ -64,12 +79,16 @@ Status rewindJsonl(const std::string &path, int64_t step)
     }
     in.close();
     const std::string tmp = path + ".rewind";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << kept.str();
-        out.flush();
-        if (!out)
-            return makeError(ErrorCode::Io, "cannot write", tmp);
+    const std::string text = kept.str();
+    std::FILE *out = std::fopen(tmp.c_str(), "wb");
+    if (!out)
+        return osError(errno, "cannot create", tmp);
+    const bool wrote = std::fwrite(text.data(), 1, text.size(), out) == text.size() && std::fflush(out) == 0;
+    const int err = errno;
+    std::fclose(out);
+    if (!wrote) {
+        std::remove(tmp.c_str());
+        return osError(err, "cannot write", tmp);
     }
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);

@@ -1,11 +1,11 @@
 #pragma once
-// Appends one JSON object per line and flushes each record, so a reader tailing the file
-// sees whole lines as soon as they are written (metrics.jsonl, events.jsonl).
+// Appends one JSON object per line, each in one write(2), so a reader tailing the file sees
+// whole lines as soon as they are written (metrics.jsonl, events.jsonl). A write that fails
+// part way (a full disk) is cut off again, so the file never keeps half a record.
 #include "config/Result.h"
 
 #include <nlohmann/json_fwd.hpp>
 
-#include <cstdio>
 #include <string>
 
 namespace corral {
@@ -20,10 +20,10 @@ public:
     Status open(const std::string &path);  // appends if the file exists; closes what was open
     void close();
     Status write(const nlohmann::json &record);
-    bool isOpen() const { return m_file != nullptr; }
+    bool isOpen() const { return m_fd >= 0; }
 
 private:
-    std::FILE *m_file = nullptr;
+    int m_fd = -1;
     std::string m_path;
 };
 

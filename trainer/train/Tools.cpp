@@ -4,6 +4,7 @@
 #include "model/ModelLoader.h"
 #include "text/LoadTokenizer.h"
 #include "train/Checkpoint.h"
+#include "train/CheckpointChecksums.h"
 
 #include <torch/torch.h>
 
@@ -87,6 +88,8 @@ Result<LlamaForCausalLM> adaptedModel(const RunConfig &config, const std::string
 
 Result<nlohmann::json> evaluateCheckpoint(const RunConfig &config, const std::string &checkpointDir)
 {
+    if (auto st = verifyCheckpoint(checkpointDir, CheckpointUse::ReadAdapter); !st)
+        return st.error();
     auto tokenizer = loadRunTokenizer(config.model);
     if (!tokenizer)
         return tokenizer.error();
@@ -120,6 +123,8 @@ Result<nlohmann::json> evaluateCheckpoint(const RunConfig &config, const std::st
 
 Status exportCheckpoint(const RunConfig &config, const ExportOptions &options, std::ostream &log)
 {
+    if (auto st = verifyCheckpoint(options.checkpoint, CheckpointUse::ReadAdapter); !st)
+        return st;
     std::error_code ec;
     fs::create_directories(options.output, ec);
     if (ec)

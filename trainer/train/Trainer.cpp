@@ -52,6 +52,9 @@ Result<TrainSummary> Trainer::run()
             result = st.error();
         else
             result = train();
+    } catch (const CollectiveError &e) {
+        // A peer rank died or went silent: say where this rank was.
+        result = makeError(ErrorCode::Runtime, e.what(), m->optimizer ? "after step " + std::to_string(m->step) : "setup");
     } catch (const c10::Error &e) {
         result = makeError(ErrorCode::Runtime, std::string("LibTorch: ") + e.what_without_backtrace());
     } catch (const std::exception &e) {
@@ -141,15 +144,11 @@ Status Trainer::setup()
                                {"records", m->data.records}, {"first", first}, {"time", unixTime()}});
     }
 
-    std::string resumeFrom;
-    if (m_options.resume == "auto") {
-        if (auto latest = latestCheckpoint(m_options.runDir))
-            resumeFrom = *latest;
-    } else if (m_options.resume != "none") {
-        resumeFrom = m_options.resume;
-    }
-    if (!resumeFrom.empty()) {
-        if (auto st = restore(resumeFrom); !st)
+    auto resumeFrom = resumePoint();
+    if (!resumeFrom)
+        return resumeFrom.error();
+    if (!resumeFrom.value().empty()) {
+        if (auto st = restore(resumeFrom.value()); !st)
             return st;
     }
     // Metrics past the resume point (or all of them, for a run killed before its first
@@ -194,7 +193,7 @@ Status Trainer::prepareRunDirectory()
         return makeError(ErrorCode::InvalidArgument,
                          "already holds a run; pass --resume auto to continue it, or choose another --output",
                          dir.string());
-    m->comm->barrier();  // every rank has looked before rank 0 creates anything
+    m->comm->barrier("the start barrier");  // every rank has looked before rank 0 creates anything
     if (!m->isMain())
         return okStatus();
     fs::create_directories(dir / "checkpoints", ec);
@@ -228,8 +227,8 @@ double Trainer::evaluate()
         targets += batch.targets;
     }
     m->model->train();
-    lossSum = m->comm->sum(lossSum);
-    targets = m->comm->sum(targets);
+    lossSum = m->comm->sum(lossSum, "the validation loss sum");
+    targets = m->comm->sum(targets, "the validation target count");
     return lossSum / static_cast<double>(std::max<int64_t>(1, targets));
 }
 
@@ -263,8 +262,9 @@ Result<TrainSummary> Trainer::train()
     if (m->resumedFrom < 0) {
         m->firstValLoss = m->lastValLoss = evaluate();
         (void)m->early->update(0, m->firstValLoss);
-        (void)m->metric({{"kind", "val"}, {"step", 0}, {"loss", m->firstValLoss},
-                                {"ppl", std::exp(m->firstValLoss)}, {"time", unixTime()}});
+        if (auto st = m->metric({{"kind", "val"}, {"step", 0}, {"loss", m->firstValLoss},
+                                {"ppl", std::exp(m->firstValLoss)}, {"time", unixTime()}}); !st)
+            return st.error();
         m_log << "step 0: val loss " << m->firstValLoss << "\n";
     }
     m->segmentStart = m->lastProgress = std::chrono::steady_clock::now();
@@ -292,8 +292,8 @@ Result<TrainSummary> Trainer::train()
         }
         // Across ranks: the loss is averaged over all ranks' targets, so summing the ranks'
         // gradients gives exactly the single-process gradient.
-        stepTargets = m->comm->sum(stepTargets);
-        stepTokens = m->comm->sum(stepTokens);
+        stepTargets = m->comm->sum(stepTargets, "the step's target count");
+        stepTokens = m->comm->sum(stepTokens, "the step's token count");
         double stepLoss = 0.0;
         for (size_t i = 0; i < micro.size(); ++i) {
             const Batch &batch = micro[i];
@@ -308,13 +308,14 @@ Result<TrainSummary> Trainer::train()
             stepLoss += loss.item<double>();
         }
         const int64_t reducedBytes = m->reducer->finish();  // LoRA gradients only: frozen weights have none
-        stepLoss = m->comm->sum(stepLoss);
+        stepLoss = m->comm->sum(stepLoss, "the step's loss sum");
         const double gradNorm = clipGradients(params, t.grad_clip);
         ++m->step;
         const int64_t done = m->step;
         if (!std::isfinite(stepLoss) || !std::isfinite(gradNorm)) {
-            (void)m->event({{"kind", "skipped_step"}, {"step", done}, {"reason", "non-finite loss or gradient"},
-                                   {"time", unixTime()}});
+            if (auto st = m->event({{"kind", "skipped_step"}, {"step", done}, {"reason", "non-finite loss or gradient"},
+                                   {"time", unixTime()}}); !st)
+                return st.error();
             if (++m->nonFiniteInARow >= kMaxConsecutiveNonFinite)
                 return makeError(ErrorCode::Runtime,
                                  std::to_string(kMaxConsecutiveNonFinite)
@@ -333,7 +334,8 @@ Result<TrainSummary> Trainer::train()
                                      {"time", unixTime()}, {"elapsed_s", m->elapsedSeconds()}};
             if (m->comm->size() > 1)
                 record["allreduce_bytes"] = reducedBytes;
-            (void)m->metric(record);
+            if (auto st = m->metric(record); !st)
+                return st.error();
         }
 
         const bool last = done == t.max_steps;
@@ -341,19 +343,22 @@ Result<TrainSummary> Trainer::train()
         if (done % t.eval_interval == 0 || last) {
             const double val = evaluate();
             m->lastValLoss = val;
-            (void)m->metric({{"kind", "val"}, {"step", done}, {"loss", val}, {"ppl", std::exp(val)},
-                                    {"time", unixTime()}});
-            (void)m->event({{"kind", "eval"}, {"step", done}, {"val_loss", val}, {"time", unixTime()}});
+            if (auto st = m->metric({{"kind", "val"}, {"step", done}, {"loss", val}, {"ppl", std::exp(val)},
+                                    {"time", unixTime()}}); !st)
+                return st.error();
+            if (auto st = m->event({{"kind", "eval"}, {"step", done}, {"val_loss", val}, {"time", unixTime()}}); !st)
+                return st.error();
             m_log << "step " << done << ": val loss " << val << " (ppl " << std::exp(val) << ")\n";
             if (m->early->update(done, val).stop) {
                 stopEarly = summary.stoppedEarly = true;
-                (void)m->event({{"kind", "early_stop"}, {"step", done}, {"best_step", m->early->bestStep()},
-                                       {"best_val_loss", m->early->bestLoss()}, {"time", unixTime()}});
+                if (auto st = m->event({{"kind", "early_stop"}, {"step", done}, {"best_step", m->early->bestStep()},
+                                       {"best_val_loss", m->early->bestLoss()}, {"time", unixTime()}}); !st)
+                    return st.error();
                 m_log << "early stop: no improvement in " << m->early->evaluationsWithoutImprovement()
                       << " evaluations\n";
             }
         }
-        const int signal = static_cast<int>(m->comm->max(pendingStopSignal()));  // a signal to any rank stops all
+        const int signal = static_cast<int>(m->comm->max(pendingStopSignal(), "the stop-signal check"));  // a signal to any rank stops all
         if ((t.save_interval > 0 && done % t.save_interval == 0) || last || stopEarly || signal) {
             auto dir = saveCheckpoint(done);
             if (!dir)
@@ -363,8 +368,9 @@ Result<TrainSummary> Trainer::train()
         reportProgress(done, last);
         if (signal) {
             summary.stopSignal = signal;
-            (void)m->event({{"kind", "preempted"}, {"step", done}, {"signal", signalName(signal)},
-                                   {"checkpoint", lastSaved}, {"time", unixTime()}});
+            if (auto st = m->event({{"kind", "preempted"}, {"step", done}, {"signal", signalName(signal)},
+                                   {"checkpoint", lastSaved}, {"time", unixTime()}}); !st)
+                return st.error();
             m_log << signalName(signal) << ": saved " << lastSaved << ", exiting for a requeue\n";
             break;
         }
@@ -377,10 +383,13 @@ Result<TrainSummary> Trainer::train()
     summary.bestValLoss = m->early->bestLoss();
     summary.bestStep = m->early->bestStep();
     summary.finalCheckpoint = !lastSaved.empty() ? lastSaved : latestCheckpoint(m_options.runDir).value_or("");
-    if (!summary.stopSignal)
-        (void)m->event({{"kind", "finished"}, {"step", summary.steps}, {"val_loss", summary.lastValLoss},
+    if (!summary.stopSignal) {
+        if (auto st = m->event({{"kind", "finished"}, {"step", summary.steps}, {"val_loss", summary.lastValLoss},
                                {"best_val_loss", summary.bestValLoss}, {"best_step", summary.bestStep},
                                {"checkpoint", summary.finalCheckpoint}, {"time", unixTime()}});
+            !st)
+            return st.error();
+    }
     return summary;
 }
 

@@ -50,6 +50,9 @@ private:
     Status setup();
     Status prepareRunDirectory();
     std::string modelLabel() const;  // the model folder's name, or the built-in preset
+    // The checkpoint to continue from ("" for a fresh start): --resume auto takes the newest
+    // intact one, setting damaged ones aside with a warning; an explicit one must be intact.
+    Result<std::string> resumePoint();
     Status restore(const std::string &checkpointDir);
     Result<TrainSummary> train();
     double evaluate();
