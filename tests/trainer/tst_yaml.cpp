@@ -78,3 +78,17 @@ TEST(Yaml, JsonDocumentsAreAccepted)
     EXPECT_EQ(result.value().find("lora")->find("rank")->scalar, "4");
     EXPECT_EQ(result.value().find("lora")->find("target_modules")->sequence[0].scalar, "q_proj");
 }
+
+// Found by fuzzing (tests/fuzz, fuzz_config): the writer escapes control bytes, so the reader
+// must read those escapes; a raw NUL is refused, so a NUL could not be written raw.
+TEST(Yaml, DoubleQuotedEscapesOfControlBytes)
+{
+    auto result = parseYaml("a: \"nul \\0 cr \\r esc \\x1b \\x7F end\"\n", "t.yaml");
+    ASSERT_TRUE(result.ok()) << result.error().toString();
+    EXPECT_EQ(result.value().find("a")->scalar, std::string("nul \0 cr \r esc \x1b \x7f end", 22));
+    for (const char *bad : {"a: \"\\x1\"\n", "a: \"\\xZZ\"\n", "a: \"\\x\"\n"}) {
+        auto refused = parseYaml(bad, "t.yaml");
+        ASSERT_FALSE(refused.ok()) << bad;
+        EXPECT_NE(refused.error().message.find("two hex digits"), std::string::npos) << refused.error().message;
+    }
+}

@@ -70,6 +70,17 @@ size_t findKeyColon(const std::string &s)
     return at != std::string::npos && s[at] == ':' ? at : std::string::npos;
 }
 
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 bool isSequenceItem(const std::string &text)
 {
     return text == "-" || (text.size() >= 2 && text[0] == '-' && text[1] == ' ');
@@ -291,9 +302,20 @@ private:
                     switch (e) {
                     case 'n': node.scalar += '\n'; break;
                     case 't': node.scalar += '\t'; break;
+                    case 'r': node.scalar += '\r'; break;
+                    case '0': node.scalar += '\0'; break;
                     case '"': node.scalar += '"'; break;
                     case '\\': node.scalar += '\\'; break;
                     case '/': node.scalar += '/'; break;
+                    case 'x': {  // "\x1b": one byte in two hex digits, as the writer escapes control bytes
+                        const int high = i + 2 < text.size() - 1 ? hexDigit(text[i + 1]) : -1;
+                        const int low = high >= 0 ? hexDigit(text[i + 2]) : -1;
+                        if (low < 0)
+                            return parseError(m_source, lineNumber, "'\\x' needs two hex digits in '" + text + "'");
+                        node.scalar += static_cast<char>(high * 16 + low);
+                        i += 2;
+                        break;
+                    }
                     default:
                         return parseError(m_source, lineNumber, std::string("unknown escape '\\") + e + "'");
                     }
