@@ -92,3 +92,13 @@ TEST(Yaml, DoubleQuotedEscapesOfControlBytes)
         EXPECT_NE(refused.error().message.find("two hex digits"), std::string::npos) << refused.error().message;
     }
 }
+
+// Found by fuzzing (tests/fuzz, fuzz_config): a JSON number too large for a double is not a
+// parse error but nlohmann's out_of_range, which escaped the reader and ended the program.
+TEST(Yaml, JsonNumberOverflowIsAnErrorNotAnException)
+{
+    auto result = parseYaml("{\"train\": {\"lr\": 1e999}}", "t.json");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().context, "t.json");
+    EXPECT_NE(result.error().message.find("number overflow"), std::string::npos) << result.error().message;
+}

@@ -368,6 +368,10 @@ Result<YamlNode> parseJson(std::string_view text, const std::string &source)
         const size_t at = std::min<size_t>(e.byte, text.size());
         const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
         return parseError(source, line, std::string("invalid JSON: ") + e.what());
+    } catch (const nlohmann::json::exception &e) {
+        // Not only parse errors: a number too large for a double ("1e999") is out_of_range,
+        // which says no position.
+        return parseError(source, 0, std::string("invalid JSON: ") + e.what());
     }
 }
 
