@@ -76,6 +76,18 @@ TEST(ConfigTextEdit, EmptyDocumentsAndEmptySections)
     EXPECT_EQ(set("lora: ~  # later\ntrain:\n  lr: 0.1\n", "lora", "rank", "4"), "lora:  # later\n  rank: 4\ntrain:\n  lr: 0.1\n");
 }
 
+// Found by fuzzing (tests/fuzz, fuzz_config_edit): a new section went to column 0 even when the
+// document's sections are indented, and the edited text no longer parsed.
+TEST(ConfigTextEdit, ANewSectionLinesUpWithAnIndentedDocument)
+{
+    const std::string edited = set("  train:\n    lr: 0.1\n", "model", "name", "\"tiny-demo\"");
+    EXPECT_EQ(edited, "  model:\n    name: \"tiny-demo\"\n\n  train:\n    lr: 0.1\n");
+    const ConfigReport report = loadConfigText(edited, "run.yaml", {});
+    EXPECT_EQ(report.config.model.name, "tiny-demo");
+    EXPECT_DOUBLE_EQ(report.config.train.lr, 0.1);
+    EXPECT_EQ(set("  train:\n    lr: 0.1\n", "output", "run_name", "\"x\""), "  train:\n    lr: 0.1\n\n  output:\n    run_name: \"x\"\n");
+}
+
 TEST(ConfigTextEdit, RefusesWhatItCannotEditInPlace)
 {
     auto broken = setFieldInText("lora:\n  rank: [1\n", "lora", "rank", "4");

@@ -132,7 +132,11 @@ std::string addSection(std::vector<std::string> lines, const YamlNode &root, con
             break;
         }
     }
-    std::vector<std::string> block = {section + ":", "  " + entry};
+    // At the indentation of the document's other sections (a whole document may be indented).
+    const std::string indent = root.mapping.empty() || root.mapping.front().second.line <= 0
+                                   ? std::string()
+                                   : std::string(indentOf(lines[static_cast<size_t>(root.mapping.front().second.line - 1)]), ' ');
+    std::vector<std::string> block = {indent + section + ":", indent + "  " + entry};
     if (at < lines.size())
         block.emplace_back();  // a blank line before the next section
     if (at > 0 && isContent(lines[at - 1]))
