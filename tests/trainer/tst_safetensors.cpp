@@ -80,3 +80,18 @@ TEST(Safetensors, CorruptFilesAreRefusedWithTheReason)
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("not valid JSON"), std::string::npos);
 }
+
+// Found while writing the safetensors fuzz target (tests/fuzz, fuzz_safetensors_header): the
+// bytes a shape needs were computed modulo 2^64, so 2^61 F64 elements "needed" 0 bytes, passed
+// the check against empty offsets, and view() made a tensor of 2^61 elements over no bytes.
+TEST(Safetensors, AShapeWhoseByteCountWrapsIsRefused)
+{
+    const std::string path = tempPath("wrap.safetensors");
+    for (const std::string header : {R"({"x":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}})",
+                                     R"({"x":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}})"}) {
+        writeRaw(path, header.size(), header, "");
+        auto r = readSafetensors(path);
+        ASSERT_FALSE(r.ok()) << header;
+        EXPECT_NE(r.error().message.find("too large"), std::string::npos) << r.error().message;
+    }
+}

@@ -92,7 +92,12 @@ Result<SafetensorsHeader> parseSafetensorsHeader(const unsigned char *bytes, uin
                     return fail("tensor '" + name + "': invalid shape");
                 elements *= static_cast<uint64_t>(d);
             }
-            const uint64_t need = elements * safetensorsElementBytes(*dtype);
+            // The bytes in 64 bits without wrapping: a shape of 2^61 F64 elements must not come
+            // out as 0 bytes and be handed out as a view of an empty range.
+            const uint64_t elementBytes = safetensorsElementBytes(*dtype);
+            if (elements > UINT64_MAX / elementBytes)
+                return fail("tensor '" + name + "': shape " + shapeString(shape) + " is too large");
+            const uint64_t need = elements * elementBytes;
             if (need != offsets[1] - offsets[0])
                 return fail("tensor '" + name + "': shape " + shapeString(shape) + " and dtype need "
                             + std::to_string(need) + " bytes, offsets give " + std::to_string(offsets[1] - offsets[0]));
