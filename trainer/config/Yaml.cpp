@@ -7,6 +7,10 @@
 namespace corral {
 namespace {
 
+// How deeply mappings and sequences may nest. A config nests 3 levels; the limit bounds the
+// recursion of the readers and of everyone who walks the tree, whatever the text.
+constexpr int kMaxDepth = 64;
+
 struct Line {
     int number = 0;  // 1-based
     int indent = 0;
@@ -109,7 +113,14 @@ public:
 private:
     Result<YamlNode> parseBlock(int indent)
     {
-        return isSequenceItem(m_lines[m_pos].text) ? parseSequence(indent) : parseMapping(indent);
+        // Each level of nesting is a level of recursion here (and in whoever walks the tree).
+        if (m_depth >= kMaxDepth)
+            return parseError(m_source, m_lines[m_pos].number,
+                              "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        ++m_depth;
+        auto node = isSequenceItem(m_lines[m_pos].text) ? parseSequence(indent) : parseMapping(indent);
+        --m_depth;
+        return node;
     }
 
     Result<YamlNode> parseMapping(int indent)
@@ -336,19 +347,28 @@ private:
     std::vector<Line> m_lines;
     const std::string &m_source;
     size_t m_pos = 0;
+    int m_depth = 0;
 };
 
-YamlNode fromJson(const nlohmann::json &j)
+// Nesting deeper than kMaxDepth is refused (false), as in block YAML.
+bool fromJson(const nlohmann::json &j, int depth, YamlNode &node)
 {
-    YamlNode node;
+    if (depth > kMaxDepth)
+        return false;
     if (j.is_object()) {
         node.kind = YamlNode::Kind::Mapping;
-        for (const auto &[key, value] : j.items())
-            node.mapping.emplace_back(key, fromJson(value));
+        for (const auto &[key, value] : j.items()) {
+            node.mapping.emplace_back(key, YamlNode{});
+            if (!fromJson(value, depth + 1, node.mapping.back().second))
+                return false;
+        }
     } else if (j.is_array()) {
         node.kind = YamlNode::Kind::Sequence;
-        for (const auto &value : j)
-            node.sequence.push_back(fromJson(value));
+        for (const auto &value : j) {
+            node.sequence.emplace_back();
+            if (!fromJson(value, depth + 1, node.sequence.back()))
+                return false;
+        }
     } else if (j.is_string()) {
         node.kind = YamlNode::Kind::Scalar;
         node.quoted = true;
@@ -357,13 +377,16 @@ YamlNode fromJson(const nlohmann::json &j)
         node.kind = YamlNode::Kind::Scalar;
         node.scalar = j.dump();
     }
-    return node;
+    return true;
 }
 
 Result<YamlNode> parseJson(std::string_view text, const std::string &source)
 {
     try {
-        return fromJson(nlohmann::json::parse(text));
+        YamlNode root;
+        if (!fromJson(nlohmann::json::parse(text), 1, root))
+            return parseError(source, 0, "invalid JSON: nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        return root;
     } catch (const nlohmann::json::parse_error &e) {
         const size_t at = std::min<size_t>(e.byte, text.size());
         const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
