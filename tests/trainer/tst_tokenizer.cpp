@@ -337,3 +337,42 @@ TEST_F(BpeTokenizerTest, BadFilesAreRefusedWithTheFileAndTheReason)
         EXPECT_CONTAINS(t.error().toString(), "empty-folder: no tokenizer.json in this folder");
     }
 }
+
+// Found by fuzzing (tests/fuzz, fuzz_tokenizer): nlohmann throws type_error for a value of
+// another type than value() expects (model.type: 5, a normalizer that is a string) and
+// out_of_range for a number such as 1e999; only parse_error was caught, so these files ended
+// the program instead of being refused.
+TEST_F(BpeTokenizerTest, ValuesOfTheWrongTypeAreRefusedNotThrown)
+{
+    {
+        auto d = spec.json();
+        d["model"]["type"] = 5;
+        EXPECT_CONTAINS(loadError(d), "model: a value of the wrong type");
+    }
+    {
+        auto d = spec.json();
+        d["normalizer"] = "NFC";
+        EXPECT_CONTAINS(loadError(d), "normalizer and pre_tokenizer: a value of the wrong type");
+    }
+    {
+        auto d = spec.json();
+        d["added_tokens"][0]["special"] = "yes";
+        EXPECT_CONTAINS(loadError(d), "added_tokens: a value of the wrong type");
+    }
+    {
+        fs::create_directories(dir.root / "huge");
+        std::ofstream(dir.root / "huge" / "tokenizer.json") << R"({"model": {"vocab": {"a": 1e999}}})";
+        auto t = BpeTokenizer::load((dir.root / "huge" / "tokenizer.json").string());
+        ASSERT_FALSE(t.ok());
+        EXPECT_CONTAINS(t.error().toString(), "not valid JSON");
+        EXPECT_CONTAINS(t.error().toString(), "number overflow");
+    }
+    {
+        const std::string path = spec.write(dir.root / "config-type");
+        std::ofstream(dir.root / "config-type" / "tokenizer_config.json")
+            << R"({"bos_token": {"content": 7}, "eos_token": 1e400})";
+        auto t = BpeTokenizer::load(path);
+        ASSERT_FALSE(t.ok());
+        EXPECT_CONTAINS(t.error().toString(), "not valid JSON");
+    }
+}

@@ -31,14 +31,30 @@ public:
         const auto model = doc.find("model");
         if (model == doc.end() || !model->is_object())
             return fail("missing 'model'");
-        for (auto step : {&Loader::checkModel, &Loader::readAddedTokens, &Loader::readVocab, &Loader::readMerges}) {
-            if (Status s = (this->*step)(doc, *model); !s)
+        // A value of another type than the one a step reads (model.type: 5) makes nlohmann
+        // throw; it becomes an error naming the part of the file.
+        const char *part = "model";
+        try {
+            const std::pair<const char *, Status (Loader::*)(const json &, const json &)> steps[] = {
+                {"model", &Loader::checkModel},
+                {"added_tokens", &Loader::readAddedTokens},
+                {"model.vocab", &Loader::readVocab},
+                {"model.merges", &Loader::readMerges},
+            };
+            for (const auto &[name, step] : steps) {
+                part = name;
+                if (Status s = (this->*step)(doc, *model); !s)
+                    return s;
+            }
+            part = "normalizer and pre_tokenizer";
+            if (Status s = checkPipeline(doc); !s)
                 return s;
+            part = "tokenizer_config.json";
+            if (Status s = readBosEos(); !s)
+                return s;
+        } catch (const json::exception &e) {
+            return fail(std::string(part) + ": a value of the wrong type (" + e.what() + ")");
         }
-        if (Status s = checkPipeline(doc); !s)
-            return s;
-        if (Status s = readBosEos(); !s)
-            return s;
         fingerprint();
         return okStatus();
     }
@@ -62,7 +78,7 @@ private:
         text << in.rdbuf();
         try {
             return json::parse(text.str());
-        } catch (const json::parse_error &e) {
+        } catch (const json::exception &e) {  // parse_error, or out_of_range for a number such as 1e999
             return makeError(ErrorCode::Parse, std::string("not valid JSON: ") + e.what(), path);
         }
     }
