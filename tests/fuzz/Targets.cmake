@@ -8,6 +8,7 @@ set(CORRAL_FUZZ_TARGETS
   slurm              # sbatch, squeue, sacct, scontrol, sinfo output and GRES fields
   safetensors_header # safetensors header: offsets, shapes, dtypes against the file
   tokenizer          # tokenizer.json + tokenizer_config.json, encode/decode round trip
+  llama_config       # a model's config.json: reader, writer round trip, the resource estimate
   ssh_config         # ~/.ssh/config
   records            # training data records: text, alpaca, chat JSONL and plain text
   checkpoint_index   # trainer_state.json, adapter_config.json, best/chosen pointers, config.yaml
