@@ -82,13 +82,30 @@ Result<SafetensorsHeader> parseSafetensorsHeader(const unsigned char *bytes, uin
             const auto dtype = safetensorsDtypeFromName(entry.at("dtype").get<std::string>());
             if (!dtype)
                 return fail("tensor '" + name + "': unsupported dtype " + entry.at("dtype").dump());
-            const auto shape = entry.at("shape").get<std::vector<int64_t>>();
-            const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
+            // Lists of whole numbers only: nlohmann would convert 9.2e20 to an integer, which is
+            // undefined behaviour, and read a single number as a list of one.
+            if (!entry.at("shape").is_array())
+                return fail("tensor '" + name + "': invalid shape " + entry.at("shape").dump());
+            std::vector<int64_t> shape;
+            for (const auto &d : entry.at("shape")) {
+                if (!d.is_number_unsigned() || d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+                    return fail("tensor '" + name + "': invalid shape " + entry.at("shape").dump());
+                shape.push_back(d.get<int64_t>());
+            }
+            const auto &offsetList = entry.at("data_offsets");
+            std::vector<uint64_t> offsets;
+            for (size_t i = 0; offsetList.is_array() && i < offsetList.size(); ++i) {
+                if (!offsetList[i].is_number_unsigned())
+                    break;
+                offsets.push_back(offsetList[i].get<uint64_t>());
+            }
+            if (!offsetList.is_array() || offsets.size() != offsetList.size())
+                return fail("tensor '" + name + "': data_offsets must be byte offsets, got " + offsetList.dump());
             if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > header.dataSize)
                 return fail("tensor '" + name + "': data_offsets out of the data section");
             uint64_t elements = 1;
             for (const int64_t d : shape) {
-                if (d < 0 || (d > 0 && elements > (UINT64_MAX / static_cast<uint64_t>(d))))
+                if (d > 0 && elements > (UINT64_MAX / static_cast<uint64_t>(d)))
                     return fail("tensor '" + name + "': invalid shape");
                 elements *= static_cast<uint64_t>(d);
             }
