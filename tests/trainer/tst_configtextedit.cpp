@@ -88,6 +88,15 @@ TEST(ConfigTextEdit, ANewSectionLinesUpWithAnIndentedDocument)
     EXPECT_EQ(set("  train:\n    lr: 0.1\n", "output", "run_name", "\"x\""), "  train:\n    lr: 0.1\n\n  output:\n    run_name: \"x\"\n");
 }
 
+// Found by fuzzing (tests/fuzz, fuzz_config_edit): "model:\t" is an empty section to the reader
+// (trailing blanks are trimmed), but the editor looked for the key's colon only before a space,
+// did not find it, and wrote "model:\t:", which no longer parsed.
+TEST(ConfigTextEdit, ASectionLineEndingInATab)
+{
+    EXPECT_EQ(set("model:\t\n", "model", "name", "\"tiny-demo\""), "model:\n  name: \"tiny-demo\"\n");
+    EXPECT_EQ(set("model:\t# later\n", "model", "name", "\"tiny-demo\""), "model:\t# later\n  name: \"tiny-demo\"\n");
+}
+
 TEST(ConfigTextEdit, RefusesWhatItCannotEditInPlace)
 {
     auto broken = setFieldInText("lora:\n  rank: [1\n", "lora", "rank", "4");

@@ -62,7 +62,8 @@ std::pair<std::string, std::string> keyAndComment(const std::string &line)
                 quote = 0;
         } else if ((c == '"' || c == '\'') && i == indent) {
             quote = c;
-        } else if (c == ':' && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\r')) {
+        } else if (c == ':'
+                   && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\t' || line[i + 1] == '\r')) {
             colon = i;
             break;
         }
