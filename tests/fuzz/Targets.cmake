@@ -11,13 +11,14 @@ set(CORRAL_FUZZ_TARGETS
   llama_config       # a model's config.json: reader, writer round trip, the resource estimate
   ssh_config         # ~/.ssh/config
   records            # training data records: text, alpaca, chat JSONL and plain text
-  checkpoint_index   # trainer_state.json, adapter_config.json, best/chosen pointers, config.yaml
+  checkpoint_index   # the app: trainer_state.json, adapter_config.json, best/chosen pointers, config.yaml
+  trainer_state      # the trainer's resume: trainer_state.json
 )
 
 # The test programs the instrumented build also builds, and which ctest runs under ASan+UBSan
 # (the ones without LibTorch that exercise parsers and the app's core).
 set(CORRAL_SANITIZED_TESTS
-  tst_config tst_tokenizer
+  tst_config tst_io tst_tokenizer
   tst_metriclineparser tst_jsonltailer tst_slurmstateparser tst_sinfoparser tst_sshconfig tst_sbatchscript
   tst_shellquote tst_checkpointindex tst_seriesstore tst_downsampler tst_remoterunplan tst_runprogress
 )

@@ -1,6 +1,7 @@
 // The Trainer's checkpoint and resume: what a checkpoint holds is exactly what the next step
 // depends on (adapters, AdamW moments, the data order position, the RNG, the early-stopping
 // counters), so a resumed run repeats the uninterrupted one bit for bit on the same machine.
+#include "io/TrainerStateFile.h"
 #include "train/Checkpoint.h"
 #include "train/Tools.h"
 #include "train/TrainerState.h"
@@ -15,25 +16,18 @@
 #include <fstream>
 #include <mutex>
 #include <ostream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
 namespace corral {
 
 namespace {
-constexpr int kStateFormat = 1;
-
 // JSON has no infinity or NaN: they travel as null.
 nlohmann::json number(double v)
 {
     return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
-
-double numberOr(const nlohmann::json &j, const char *key, double fallback)
-{
-    return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
-}
-
 }  // namespace
 
 Result<std::string> Trainer::saveCheckpoint(int64_t step)
@@ -64,7 +58,7 @@ Result<std::string> Trainer::writeCheckpoint(int64_t step)
         adapter.emplace(name, tensor.to(torch::kFloat));
     const BatchSampler::Position position = m->sampler->position();
     const nlohmann::json state = {
-        {"format", kStateFormat},
+        {"format", TrainerStateFile::kFormat},
         {"step", step},
         {"epoch", m->sampler->epoch()},
         {"tokens", m->tokensSeen},
@@ -111,24 +105,21 @@ Status Trainer::restore(const std::string &dir)
     if (auto st = loadAdapter(*m->model, adapterFile); !st)
         return st;
 
-    nlohmann::json state;
-    try {
-        state = nlohmann::json::parse(std::ifstream(fs::path(dir) / "trainer_state.json"));
-        if (state.value("format", 0) != kStateFormat)
-            return makeError(ErrorCode::Parse, "unsupported trainer_state format " + state.value("format", nlohmann::json()).dump(),
-                             dir);
-        m->step = state.at("step").get<int64_t>();
-        m->tokensSeen = state.at("tokens").get<int64_t>();
-        m->firstValLoss = numberOr(state, "first_val_loss", std::nan(""));
-        m->lastValLoss = numberOr(state, "val_loss", std::nan(""));
-        m->nonFiniteInARow = state.value("non_finite_in_a_row", 0);
-        m->elapsedBefore = numberOr(state, "elapsed_s", 0.0);
-        m->early->restore(numberOr(state, "best_val_loss", std::numeric_limits<double>::infinity()),
-                          state.value("best_step", int64_t{-1}), state.value("evals_without_improvement", int64_t{0}));
-        m->sampler->restore({state.at("sampler").at("epoch").get<int64_t>(), state.at("sampler").at("offset").get<int64_t>()});
-    } catch (const nlohmann::json::exception &e) {
-        return makeError(ErrorCode::Parse, std::string("trainer_state.json: ") + e.what(), dir);
-    }
+    std::ifstream in(fs::path(dir) / "trainer_state.json", std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto state = parseTrainerStateFile(text.str(), dir);
+    if (!state)
+        return state.error();
+    const TrainerStateFile &s = state.value();
+    m->step = s.step;
+    m->tokensSeen = s.tokens;
+    m->firstValLoss = s.firstValLoss;
+    m->lastValLoss = s.valLoss;
+    m->nonFiniteInARow = static_cast<int>(s.nonFiniteInARow);
+    m->elapsedBefore = s.elapsedSeconds;
+    m->early->restore(s.bestValLoss, s.bestStep, s.evalsWithoutImprovement);
+    m->sampler->restore({s.samplerEpoch, s.samplerOffset});
 
     torch::serialize::InputArchive archive;
     archive.load_from((fs::path(dir) / "optimizer.pt").string());
