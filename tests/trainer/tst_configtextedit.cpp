@@ -97,6 +97,15 @@ TEST(ConfigTextEdit, ASectionLineEndingInATab)
     EXPECT_EQ(set("model:\t# later\n", "model", "name", "\"tiny-demo\""), "model:\t# later\n  name: \"tiny-demo\"\n");
 }
 
+// Found by fuzzing (tests/fuzz, fuzz_config_edit): the reader skips a carriage return inside
+// a line's indentation ("    \r - b.txt" is a list item), the editor took such a line for a
+// blank one and inserted the new key above it, which cut the list in two.
+TEST(ConfigTextEdit, ALineIndentedWithACarriageReturnIsContent)
+{
+    EXPECT_EQ(set("data:\n  files:\n    - a.txt\n    \r - b.txt\n", "data", "format", "\"text\""),
+              "data:\n  files:\n    - a.txt\n    \r - b.txt\n  format: \"text\"\n");
+}
+
 TEST(ConfigTextEdit, RefusesWhatItCannotEditInPlace)
 {
     auto broken = setFieldInText("lora:\n  rank: [1\n", "lora", "rank", "4");

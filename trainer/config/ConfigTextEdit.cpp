@@ -30,11 +30,12 @@ size_t indentOf(const std::string &line)
     return i;
 }
 
-// Blank lines and whole-line comments carry no YAML content.
+// Blank lines and whole-line comments carry no YAML content. Blank is what the reader trims
+// (Yaml.cpp): spaces, tabs and carriage returns, wherever they are in the indentation.
 bool isContent(const std::string &line)
 {
-    const size_t i = indentOf(line);
-    return i < line.size() && line[i] != '#' && line[i] != '\r';
+    const size_t i = line.find_first_not_of(" \t\r");
+    return i != std::string::npos && line[i] != '#';
 }
 
 // Index just past the last content line in [from, to): where an entry's text ends, leaving the
