@@ -99,12 +99,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const CheckpointInfo &info = index.checkpoints[i];
             FUZZ_CHECK(i == 0 || index.checkpoints[i - 1].step <= info.step, "checkpoints not in step order");
             FUZZ_CHECK(info.step >= 0, "a checkpoint with a negative step");
-            FUZZ_CHECK(std::isnan(info.valLoss) == std::isnan(info.perplexity), "perplexity without a val loss, or the reverse");
+            FUZZ_CHECK(std::isnan(info.valLoss) == std::isnan(info.perplexity),
+                       "perplexity without a val loss, or the reverse");
             best += info.best;
             chosen += info.chosen;
         }
         FUZZ_CHECK(index.bestStep < 0 ? best == 0 : index.best() != nullptr, "best names a checkpoint not listed");
-        FUZZ_CHECK(index.chosenStep < 0 ? chosen == 0 : index.chosen() != nullptr, "chosen names a checkpoint not listed");
+        FUZZ_CHECK(index.chosenStep < 0 ? chosen == 0 : index.chosen() != nullptr,
+                   "chosen names a checkpoint not listed");
         FUZZ_CHECK(sameFigures(index, index), "an index that differs from itself");
     }
     return 0;

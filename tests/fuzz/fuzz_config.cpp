@@ -69,8 +69,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         // that does not exist here).
         const bool refusedBefore = std::any_of(report.problems.begin(), report.problems.end(),
                                                [&](const ConfigProblem &p) { return p.field == problem.field; });
-        FUZZ_CHECK(problem.location.empty() || refusedBefore, "the loader refuses a field of the resolved config it wrote:\n"
-                                                                  + problem.toString() + "\n" + resolved);
+        FUZZ_CHECK(problem.location.empty() || refusedBefore,
+                   "the loader refuses a field of the resolved config it wrote:\n" + problem.toString() + "\n"
+                       + resolved);
     }
     return 0;
 }

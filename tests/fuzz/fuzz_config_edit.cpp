@@ -95,7 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const YamlNode &root = after.value();
     FUZZ_CHECK(root.kind == YamlNode::Kind::Mapping, "the edited text is not a mapping:\n" + edited.value());
     const YamlNode *section = root.find(spec.section);
-    FUZZ_CHECK(section && section->kind == YamlNode::Kind::Mapping, "no section " + spec.section + " after the edit:\n" + edited.value());
+    FUZZ_CHECK(section && section->kind == YamlNode::Kind::Mapping,
+               "no section " + spec.section + " after the edit:\n" + edited.value());
     const YamlNode *field = section->find(spec.key);
     FUZZ_CHECK(field && same(*field, value.value()),
                "the edited field " + spec.path() + " does not read back as " + valueYaml + ":\n" + edited.value());

@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const std::string written = llamaConfigJson(a);
     const auto again = parseLlamaConfig(written, "written config.json");
-    FUZZ_CHECK(again.ok(), "llamaConfigJson wrote what the reader refuses: " + (again ? std::string() : again.error().toString())
-                               + "\n" + written);
+    FUZZ_CHECK(again.ok(), "llamaConfigJson wrote what the reader refuses: "
+                               + (again ? std::string() : again.error().toString()) + "\n" + written);
     FUZZ_CHECK(llamaConfigJson(again.value()) == written, "config.json changed on a round trip:\n" + written);
 
     RunConfig config;

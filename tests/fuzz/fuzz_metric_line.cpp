@@ -44,8 +44,9 @@ bool agree(const ParsedMetricLine &a, const ParsedMetricLine &b)
 std::string describe(const MetricRecord &r)
 {
     char text[512];
-    std::snprintf(text, sizeof text, "kind %d step %lld epoch %.17g tokens %.17g loss %.17g lr %.17g grad %.17g tps %.17g "
-                  "ppl %.17g time %.17g elapsed %.17g", int(r.kind), static_cast<long long>(r.step), r.epoch, r.tokens,
+    std::snprintf(text, sizeof text,
+                  "kind %d step %lld epoch %.17g tokens %.17g loss %.17g lr %.17g grad %.17g tps %.17g ppl %.17g "
+                  "time %.17g elapsed %.17g", int(r.kind), static_cast<long long>(r.step), r.epoch, r.tokens,
                   r.loss, r.lr, r.gradNorm, r.tokensPerSecond, r.perplexity, r.time, r.elapsedSeconds);
     return text;
 }
@@ -75,7 +76,8 @@ void checkSorted(const RunSeries &series)
             }
             request.widthPx = 2 + static_cast<int>(ref.size() % 7);
             const Downsampled drawn = downsampleMinMax(*ref.x, *ref.y, request);
-            FUZZ_CHECK(drawn.points.size() <= 2 * request.widthPx + 2, "downsampled to more points than the width allows");
+            FUZZ_CHECK(drawn.points.size() <= 2 * request.widthPx + 2,
+                       "downsampled to more points than the width allows");
         }
     }
 }
@@ -130,7 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         splitter.feed(QByteArrayView(bytes.data() + at, qsizetype(chunk)), onLine);
         at += chunk;
     }
-    FUZZ_CHECK(lines == expected.size(), "lines lost: " + std::to_string(lines) + " of " + std::to_string(expected.size()));
+    FUZZ_CHECK(lines == expected.size(),
+               "lines lost: " + std::to_string(lines) + " of " + std::to_string(expected.size()));
     FUZZ_CHECK(size_t(splitter.pendingBytes()) == partial, "the partial last line is not what is pending");
 
     for (const QJsonObject &event : events.objects)

@@ -38,7 +38,8 @@ void checkRecord(const DataConfig &config, const std::string &line)
     } else {
         FUZZ_CHECK(!pieces.empty() && pieces.size() % 2 == 0, "a chat record that is not header + turn pairs");
         for (size_t i = 0; i < pieces.size(); i += 2) {
-            FUZZ_CHECK(pieces[i].text.rfind("<|start_header_id|>", 0) == 0 && pieces[i].trained == config.train_on_inputs,
+            FUZZ_CHECK(pieces[i].text.rfind("<|start_header_id|>", 0) == 0
+                           && pieces[i].trained == config.train_on_inputs,
                        "a chat turn without its untrained header");
             FUZZ_CHECK(pieces[i + 1].text.size() >= 10
                            && pieces[i + 1].text.compare(pieces[i + 1].text.size() - 10, 10, "<|eot_id|>") == 0,
@@ -54,7 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const std::string_view input = fuzz::asText(data, size);
 
     for (const Document &doc : documentsFromPlainText(std::string(input))) {
-        FUZZ_CHECK(doc.pieces.size() == 1 && doc.pieces[0].trained, "a plain-text document that is not one trained piece");
+        FUZZ_CHECK(doc.pieces.size() == 1 && doc.pieces[0].trained,
+                   "a plain-text document that is not one trained piece");
         const std::string &text = doc.pieces[0].text;
         FUZZ_CHECK(!text.empty() && !isBlank(text.substr(0, 1)) && !isBlank(text.substr(text.size() - 1)),
                    "a plain-text document that is not trimmed: '" + text + "'");

@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(h.dataOffset >= 8 && h.dataOffset + h.dataSize == size, "the data section is not the file's rest");
     unsigned sum = 0;
     for (const auto &[name, entry] : h.entries) {
-        FUZZ_CHECK(entry.begin <= entry.end && entry.end <= h.dataSize, "tensor '" + name + "' outside the data section");
+        FUZZ_CHECK(entry.begin <= entry.end && entry.end <= h.dataSize,
+                   "tensor '" + name + "' outside the data section");
         // The bytes the shape needs, in 128 bits so nothing wraps (a zero dimension makes it 0).
         bool empty = false;
         for (const int64_t d : entry.shape) {

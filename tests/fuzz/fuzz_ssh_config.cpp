@@ -31,7 +31,8 @@ bool isPlainPattern(const QString &pattern)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const auto parts = fuzz::splitParts(fuzz::asText(data, size));
-    const SshConfigFile config = SshConfigFile::fromText(QString::fromUtf8(parts[0].text.data(), qsizetype(parts[0].text.size())));
+    const QString text = QString::fromUtf8(parts[0].text.data(), qsizetype(parts[0].text.size()));
+    const SshConfigFile config = SshConfigFile::fromText(text);
     QStringList aliases = {QStringLiteral("cluster"), QStringLiteral("login.example.org"), QStringLiteral("gpu-01")};
     for (const auto &part : parts) {
         if (part.name == "alias")
@@ -52,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     // Every Host line's plain patterns match their own names, and their negations never do.
-    for (const QString &line : QString::fromUtf8(parts[0].text.data(), qsizetype(parts[0].text.size())).split(QLatin1Char('\n'))) {
+    for (const QString &line : text.split(QLatin1Char('\n'))) {
         const QString trimmed = line.trimmed();
         if (!trimmed.startsWith(QLatin1StringView("Host "), Qt::CaseInsensitive))
             continue;

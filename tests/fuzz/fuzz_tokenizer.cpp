@@ -63,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     write(tokenizerJson, parts[0].text);
     std::error_code ec;
     fs::remove(tokenizerConfig, ec);
-    std::vector<std::string> texts = {"Hello world! <|begin_of_text|>It's 2024:\n\n  tabs\there, ünïcödé 日本語 🙂<|eot_id|>"};
+    std::vector<std::string> texts = {
+        "Hello world! <|begin_of_text|>It's 2024:\n\n  tabs\there, ünïcödé 日本語 🙂<|eot_id|>"};
     for (const auto &part : parts) {
         if (part.name == "config")
             write(tokenizerConfig, part.text);

@@ -16,11 +16,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const auto state = parseTrainerStateFile(std::string(fuzz::asText(data, size)), "checkpoint");
     if (!state) {
-        FUZZ_CHECK(!state.error().message.empty() && state.error().context == "checkpoint", "an error without its reason");
+        FUZZ_CHECK(!state.error().message.empty() && state.error().context == "checkpoint",
+                   "an error without its reason");
         return 0;
     }
     const TrainerStateFile &s = state.value();
-    FUZZ_CHECK(s.step >= 0 && s.tokens >= 0 && s.samplerEpoch >= 0 && s.samplerOffset >= 0, "a negative count accepted");
+    FUZZ_CHECK(s.step >= 0 && s.tokens >= 0 && s.samplerEpoch >= 0 && s.samplerOffset >= 0,
+               "a negative count accepted");
     FUZZ_CHECK(s.bestStep >= -1 && s.evalsWithoutImprovement >= 0 && s.nonFiniteInARow >= 0
                    && s.nonFiniteInARow <= INT32_MAX,
                "an early-stopping counter out of range");

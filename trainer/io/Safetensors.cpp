@@ -20,10 +20,11 @@ struct DtypeName {
     SafetensorsDtype dtype;
 };
 constexpr DtypeName kDtypes[] = {
-    {torch::kFloat, SafetensorsDtype::F32}, {torch::kHalf, SafetensorsDtype::F16},  {torch::kBFloat16, SafetensorsDtype::BF16},
-    {torch::kDouble, SafetensorsDtype::F64}, {torch::kLong, SafetensorsDtype::I64},  {torch::kInt, SafetensorsDtype::I32},
-    {torch::kShort, SafetensorsDtype::I16},  {torch::kChar, SafetensorsDtype::I8},   {torch::kByte, SafetensorsDtype::U8},
-    {torch::kBool, SafetensorsDtype::Bool},
+    {torch::kFloat, SafetensorsDtype::F32}, {torch::kHalf, SafetensorsDtype::F16},
+    {torch::kBFloat16, SafetensorsDtype::BF16}, {torch::kDouble, SafetensorsDtype::F64},
+    {torch::kLong, SafetensorsDtype::I64}, {torch::kInt, SafetensorsDtype::I32},
+    {torch::kShort, SafetensorsDtype::I16}, {torch::kChar, SafetensorsDtype::I8},
+    {torch::kByte, SafetensorsDtype::U8}, {torch::kBool, SafetensorsDtype::Bool},
 };
 
 const char *dtypeName(torch::ScalarType type)
@@ -98,8 +99,8 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     const auto fileSize = static_cast<uint64_t>(st.st_size);
     if (fileSize < 8) {
         ::close(fd);
-        return makeError(ErrorCode::Parse, "file too short for a safetensors header (" + std::to_string(fileSize) + " bytes)",
-                         path);
+        return makeError(ErrorCode::Parse,
+                         "file too short for a safetensors header (" + std::to_string(fileSize) + " bytes)", path);
     }
     void *map = ::mmap(nullptr, fileSize, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);  // the mapping keeps the file

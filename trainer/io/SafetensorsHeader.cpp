@@ -49,7 +49,8 @@ std::optional<SafetensorsDtype> safetensorsDtypeFromName(const std::string &name
     return std::nullopt;
 }
 
-Result<SafetensorsHeader> parseSafetensorsHeader(const unsigned char *bytes, uint64_t fileSize, const std::string &source)
+Result<SafetensorsHeader> parseSafetensorsHeader(const unsigned char *bytes, uint64_t fileSize,
+                                                 const std::string &source)
 {
     auto fail = [&](const std::string &message) { return makeError(ErrorCode::Parse, message, source); };
     if (fileSize < 8)

@@ -22,7 +22,8 @@ Result<TrainerStateFile> parseTrainerStateFile(const std::string &text, const st
         return fail("trainer_state.json is not a JSON object");
     const auto format = state.find("format");
     if (format == state.end() || !format->is_number_integer() || format->get<int64_t>() != TrainerStateFile::kFormat)
-        return fail("unsupported trainer_state format " + (format == state.end() ? std::string("(none)") : format->dump()));
+        return fail("unsupported trainer_state format "
+                    + (format == state.end() ? std::string("(none)") : format->dump()));
 
     // A whole number in [min, max]; `fallback` when the key is absent (required: an error).
     std::string problem;

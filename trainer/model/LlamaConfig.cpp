@@ -179,8 +179,8 @@ Result<LlamaConfig> parseLlamaConfig(const std::string &jsonText, const std::str
                     return fail("rope_scaling.original_max_position_embeddings", original);
                 const RopeScaling &r = c.rope_scaling;
                 if (!(r.factor >= 1.0) || !(r.high_freq_factor > r.low_freq_factor))
-                    return fail("rope_scaling",
-                                "llama3 scaling needs factor ≥ 1 and high_freq_factor > low_freq_factor, got " + rs.dump());
+                    return fail("rope_scaling", "llama3 scaling needs factor ≥ 1 and high_freq_factor > "
+                                                "low_freq_factor, got " + rs.dump());
             } else if (type != "default") {
                 return fail("rope_scaling", "rope type \"" + type + "\" is not supported (default, llama3)");
             }
