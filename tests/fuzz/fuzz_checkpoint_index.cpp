@@ -2,7 +2,8 @@
 // version of corral-train or by hand: trainer_state.json and adapter_config.json of each
 // checkpoint, the best and chosen pointers, the run's config.yaml, and the run's metrics and
 // events. The index never crashes on them; it lists checkpoints by step, names as best and
-// chosen only checkpoints it lists (each flagged once), and compares equal to itself.
+// chosen only checkpoints it lists (each flagged once), and compares equal to itself; and the
+// Checkpoints tab's models (table, sorted by every column, and the comparison) show it.
 //
 // Input: named parts. "--- folder step-00000010" starts a checkpoint folder; the
 // "--- trainer_state", "--- adapter_config" and "--- files a,b" parts after it belong to it.
@@ -10,7 +11,9 @@
 // lines) belong to the run.
 #include "FuzzSupport.h"
 
+#include "checkpoints/CheckpointComparison.h"
 #include "checkpoints/CheckpointIndex.h"
+#include "checkpoints/CheckpointTableModel.h"
 #include "checkpoints/ChosenCheckpoint.h"
 #include "metrics/JsonlTailer.h"
 #include "metrics/MetricLineParser.h"
@@ -108,6 +111,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(index.chosenStep < 0 ? chosen == 0 : index.chosen() != nullptr,
                    "chosen names a checkpoint not listed");
         FUZZ_CHECK(sameFigures(index, index), "an index that differs from itself");
+
+        CheckpointTableModel table;
+        table.setIndex(index);
+        for (int column = 0; column < CheckpointTableModel::ColumnCount; ++column) {
+            for (const Qt::SortOrder order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+                table.sort(column, order);
+                const int roles[] = {Qt::DisplayRole, Qt::ToolTipRole, CheckpointTableModel::SortRole};
+                for (int row = 0; row < table.rowCount(); ++row) {
+                    for (const int role : roles)
+                        (void)table.data(table.index(row, column), role);
+                }
+            }
+        }
+        QVector<ComparedCheckpoint> compared;
+        for (const CheckpointInfo &info : index.checkpoints)
+            compared.append({QStringLiteral("run"), info, index.runConfig});
+        CheckpointComparisonModel comparison;
+        comparison.setCheckpoints(compared);
+        for (int row = 0; row < comparison.rowCount(); ++row) {
+            for (int column = 0; column < comparison.columnCount(); ++column)
+                (void)comparison.data(comparison.index(row, column));
+        }
     }
     return 0;
 }
