@@ -21,4 +21,5 @@ set(CORRAL_SANITIZED_TESTS
   tst_config tst_io tst_tokenizer
   tst_metriclineparser tst_jsonltailer tst_slurmstateparser tst_sinfoparser tst_sshconfig tst_sbatchscript
   tst_shellquote tst_checkpointindex tst_seriesstore tst_downsampler tst_remoterunplan tst_runprogress
+  tst_localrunindex tst_profilestore
 )
