@@ -338,6 +338,29 @@ TEST_F(BpeTokenizerTest, BadFilesAreRefusedWithTheFileAndTheReason)
     }
 }
 
+// Found by fuzzing (tests/fuzz, fuzz_tokenizer): an id given to two added tokens, or to an added
+// token and a vocabulary token of another text, was accepted; both texts encoded to that id and
+// it decoded to one of them, so "<|begin_of_text|>" came back as "<|end_of_text|>".
+TEST_F(BpeTokenizerTest, AnIdBelongsToOneText)
+{
+    {
+        auto d = spec.json();
+        d["added_tokens"][0]["id"] = 1001;  // <|begin_of_text|> takes <|end_of_text|>'s id
+        EXPECT_CONTAINS(loadError(d), "added_tokens[1] ('<|end_of_text|>'): id 1001 is given to '<|begin_of_text|>' too");
+    }
+    {
+        auto d = spec.json();
+        d["added_tokens"][0]["id"] = 97;  // 'a'
+        EXPECT_CONTAINS(loadError(d), "model.vocab['a']: id 97 is the added token '<|begin_of_text|>', a different text");
+    }
+    {
+        // The same text under one id, in both lists (GPT-2's <|endoftext|> is written so), is fine.
+        auto d = spec.json();
+        d["model"]["vocab"]["<|eot_id|>"] = 1004;
+        EXPECT_TRUE(BpeTokenizer::load(spec.write(dir.root / "same", d)).ok());
+    }
+}
+
 // Found by fuzzing (tests/fuzz, fuzz_tokenizer): nlohmann throws type_error for a value of
 // another type than value() expects (model.type: 5, a normalizer that is a string) and
 // out_of_range for a number such as 1e999; only parse_error was caught, so these files ended

@@ -134,6 +134,10 @@ private:
             const auto id = entry["id"].get<int64_t>();
             if (!claimId(id))
                 return fail(where + ": id " + std::to_string(id) + " is out of range (0.." + std::to_string(kMaxId) + ")");
+            // One id, one text: decoding could not tell two tokens of one id apart.
+            if (const std::string &other = m_t.m_tokenText[static_cast<size_t>(id)]; !other.empty() && other != content)
+                return fail(where + " (" + quoted(content) + "): id " + std::to_string(id) + " is given to "
+                            + quoted(other) + " too");
             for (const char *option : {"single_word", "lstrip", "rstrip"}) {
                 if (entry.value(option, false))
                     return fail(where + " (" + quoted(content) + "): " + option + " is not supported");
@@ -172,8 +176,11 @@ private:
                             "(not a byte-level BPE vocabulary?)");
             }
             m_t.m_vocab.insert(bytes, static_cast<int32_t>(id));  // JSON keys differ, so their bytes do
-            if (m_t.m_tokenText[static_cast<size_t>(id)].empty())
-                m_t.m_tokenText[static_cast<size_t>(id)] = bytes;
+            std::string &text = m_t.m_tokenText[static_cast<size_t>(id)];
+            if (!text.empty() && text != bytes)  // an added token's id, with other text
+                return fail("model.vocab[" + quoted(token) + "]: id " + std::to_string(id) + " is the added token "
+                            + quoted(text) + ", a different text");
+            text = bytes;
         }
         for (int b = 0; b < 256; ++b) {
             const int32_t id = m_t.m_vocab.find(std::string(1, static_cast<char>(b)));
