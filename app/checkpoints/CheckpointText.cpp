@@ -38,7 +38,9 @@ QString formatBytes(qint64 bytes)
 
 QString formatUnixTime(double unixSeconds)
 {
-    if (!std::isfinite(unixSeconds) || unixSeconds <= 0)
+    // Up to the year 9999: a later "time" (a corrupt file) would overflow the conversion to
+    // milliseconds, which is undefined behaviour, and means nothing anyway.
+    if (!(unixSeconds > 0 && unixSeconds < kLastUnixSecond))
         return QString();
     return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(unixSeconds * 1000.0))
         .toLocalTime()

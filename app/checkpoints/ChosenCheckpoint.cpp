@@ -1,6 +1,7 @@
 #include "checkpoints/ChosenCheckpoint.h"
 
 #include "checkpoints/CheckpointFiles.h"
+#include "checkpoints/CheckpointText.h"
 #include "remote/SftpClient.h"
 
 #include <QDir>
@@ -40,8 +41,10 @@ Result<ChosenPointer> parseChosenPointer(const QByteArray &bytes)
     if (pointer.step < 0)
         return makeError(ErrorCode::Parse, "no step");
     pointer.checkpoint = object.value(QLatin1StringView("checkpoint")).toString(folderName(pointer.step));
-    pointer.chosenAt = QDateTime::fromSecsSinceEpoch(
-        static_cast<qint64>(object.value(QLatin1StringView("chosen_at")).toDouble()), Qt::UTC);
+    // An invalid QDateTime when "chosen_at" is missing or no time (1e75 fits no qint64).
+    const double at = object.value(QLatin1StringView("chosen_at")).toDouble(-1);
+    if (at >= 0 && at < kLastUnixSecond)
+        pointer.chosenAt = QDateTime::fromSecsSinceEpoch(static_cast<qint64>(at), Qt::UTC);
     return pointer;
 }
 

@@ -30,7 +30,8 @@ public:
         if (v.isUndefined() || v.isNull())
             return;
         const double d = v.toDouble();
-        if (!v.isDouble() || d != static_cast<double>(static_cast<qint64>(d)) || d < -1e9 || d > 1e9)
+        // The range first: converting a double beyond qint64 (1e300) is undefined behaviour.
+        if (!v.isDouble() || d < -1e9 || d > 1e9 || d != static_cast<double>(static_cast<qint64>(d)))
             return problem(key, QStringLiteral("must be a whole number"));
         *out = static_cast<int>(d);
     }

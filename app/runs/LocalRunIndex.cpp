@@ -29,10 +29,13 @@ QList<QByteArray> lastLines(const QString &path, qint64 bytes)
     return lines;
 }
 
+// Up to the year 9999 (as CheckpointText's formatUnixTime): a larger "time" would overflow the
+// conversion to milliseconds, which is undefined behaviour.
 QDateTime fromUnix(double seconds)
 {
-    return std::isfinite(seconds) && seconds > 0 ? QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(seconds * 1000.0), Qt::UTC)
-                                                 : QDateTime();
+    return seconds > 0 && seconds < 253402300800.0
+               ? QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(seconds * 1000.0), Qt::UTC)
+               : QDateTime();
 }
 }  // namespace
 

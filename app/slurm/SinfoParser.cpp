@@ -3,6 +3,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
 
 namespace corral {
 
@@ -29,18 +30,18 @@ QStringList splitTopLevel(const QString &text)
     return items;
 }
 
-// "4", "4K" → 4, 4096; -1 when it is not a count.
+// "4", "4K" → 4, 4096; -1 when it is not a count (or not one an int holds).
 int countOf(const QString &text)
 {
     bool ok = false;
     QString digits = text;
-    int factor = 1;
+    qint64 factor = 1;
     if (digits.endsWith(QLatin1Char('K'))) {
         factor = 1024;
         digits.chop(1);
     }
-    const int n = digits.toInt(&ok);
-    return ok && n >= 0 ? n * factor : -1;
+    const qint64 n = digits.toInt(&ok);
+    return ok && n >= 0 && n * factor <= std::numeric_limits<int>::max() ? int(n * factor) : -1;
 }
 
 // "8000", "8000+", "257000" (MB) → the number
@@ -135,9 +136,11 @@ ClusterInfo parseSinfo(const QString &output)
         const bool isDefault = name.endsWith(QLatin1Char('*'));
         if (isDefault)
             name.chop(1);
+        if (name.isEmpty())
+            continue;  // "*" alone names no partition
         bool nodesOk = false;
         const int nodes = f[2].toInt(&nodesOk);
-        if (!nodesOk)
+        if (!nodesOk || nodes < 0)
             continue;
         auto it = std::find_if(info.partitions.begin(), info.partitions.end(),
                                [&](const PartitionInfo &p) { return p.name == name; });
@@ -150,7 +153,7 @@ ClusterInfo parseSinfo(const QString &output)
             it = info.partitions.end() - 1;
         }
         it->isDefault = it->isDefault || isDefault;
-        it->nodes += nodes;
+        it->nodes = int(std::min<qint64>(qint64(it->nodes) + nodes, std::numeric_limits<int>::max()));
         if (!f[3].isEmpty() && !it->states.contains(f[3]))
             it->states << f[3];
         for (const GpuCount &g : parseGres(f[4]))

@@ -443,6 +443,30 @@ private slots:
             QVERIFY(identity || model.data(model.index(row, 0), CheckpointComparisonModel::DiffersRole).toBool());
         }
     }
+
+    // Found by fuzzing (tests/fuzz, fuzz_checkpoint_index): checkpoints/chosen's "chosen_at" and a
+    // trainer state's "time" were converted to integer seconds or milliseconds whatever their
+    // size, so 1e75 overflowed qint64 (undefined behaviour). Times past the year 9999 are no times.
+    void timesTooLargeForADateAreMissingNotUndefined()
+    {
+        const auto chosen = parseChosenPointer(R"({"format": 1, "step": 40, "chosen_at": 1.11e75})");
+        QVERIFY(chosen.ok());
+        QCOMPARE(chosen.value().step, 40);
+        QVERIFY(!chosen.value().chosenAt.isValid());
+        QVERIFY(parseChosenPointer(R"({"step": 40, "chosen_at": 1764059600})").value().chosenAt.isValid());
+        QCOMPARE(formatUnixTime(1e300), QString());
+        QCOMPARE(formatUnixTime(kLastUnixSecond), QString());
+        QVERIFY(!formatUnixTime(1764059600).isEmpty());
+
+        RunCheckpointFiles files;
+        CheckpointFolder folder;
+        folder.name = QStringLiteral("step-00000040");
+        folder.trainerState = QByteArray(R"({"step": 40, "time": 1e300})");
+        files.folders.append(folder);
+        CheckpointTableModel table;
+        table.setIndex(buildCheckpointIndex(files, nullptr));
+        QCOMPARE(table.data(table.index(0, CheckpointTableModel::Time)).toString(), QString());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCheckpointIndex)

@@ -84,6 +84,22 @@ private slots:
         QCOMPARE(scanLocalRuns(r, 2).size(), 2);
         QVERIFY(scanLocalRuns(r + QStringLiteral("/missing")).isEmpty());
     }
+
+    // Found alongside the fuzz targets' float-to-integer reports (tests/fuzz): an event's "time"
+    // of 1e300 was converted to qint64 milliseconds, which is undefined behaviour.
+    void eventTimesTooLargeForADateAreMissing()
+    {
+        QTemporaryDir root;
+        const QString run = root.path() + QStringLiteral("/far-20250101-100000");
+        write(run + QStringLiteral("/run.yaml"), "{}\n");
+        write(run + QStringLiteral("/events.jsonl"), "{\"kind\":\"started\",\"step\":0,\"time\":1e300}\n"
+                                                     "{\"kind\":\"finished\",\"step\":6,\"time\":1.5e19}\n");
+        const auto entry = readLocalRun(run);
+        QVERIFY(entry.has_value());
+        QCOMPARE(entry->state, RunState::Finished);
+        QVERIFY(!entry->ended.isValid());
+        QVERIFY(entry->submitted.isValid());  // the folder's run.yaml time instead
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLocalRunIndex)

@@ -216,6 +216,19 @@ private slots:
         QVERIFY(store.profiles().first().isLocal());
     }
 
+    // Found alongside the fuzz targets' float-to-integer reports (tests/fuzz): a whole-number
+    // field of 1e300 was converted to qint64 before its range was checked (undefined behaviour).
+    void aHugeNumberIsNotAWholeNumber()
+    {
+        QList<ProfileProblem> problems;
+        profileFromJson(QJsonObject{{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("port"), 1e300},
+                                    {QStringLiteral("nodes"), -1e300}},
+                        &problems);
+        QCOMPARE(problems.size(), 2);
+        QCOMPARE(problems[0].toString(), QStringLiteral("port: must be a whole number"));
+        QCOMPARE(problems[1].toString(), QStringLiteral("nodes: must be a whole number"));
+    }
+
     void loadErrorsNameTheFileAndEveryBadField()
     {
         const QString file = path("profiles.json");

@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QTest>
 
+#include <limits>
+
 using namespace corral;
 
 namespace {
@@ -96,6 +98,21 @@ private slots:
         QVERIFY(parseSinfo(QString()).partitions.isEmpty());
         QVERIFY(parseSinfo(QStringLiteral("sinfo: error: Unable to contact slurm controller\n")).partitions.isEmpty());
         QVERIFY(parseSinfo(QStringLiteral("gpu|up|many|idle|gpu:2|infinite|4|8000\n")).partitions.isEmpty());
+    }
+
+    // Found by fuzzing (tests/fuzz, fuzz_slurm): "*" alone made a partition named "", a node
+    // count of -3 was added as it was, and counts past INT_MAX overflowed (undefined behaviour).
+    void countsAndNamesThatCannotBe()
+    {
+        QVERIFY(parseSinfo(QStringLiteral("*|up|2|idle|gpu:2|infinite|4|8000\n")).partitions.isEmpty());
+        QVERIFY(parseSinfo(QStringLiteral("gpu|up|-3|idle|gpu:2|infinite|4|8000\n")).partitions.isEmpty());
+        const ClusterInfo huge = parseSinfo(QStringLiteral("big|up|2147483647|idle|gpu:a100:2147483647K|infinite|2147483647K|8000\n"
+                                                           "big|up|2147483647|mix|(null)|infinite|4|8000\n"));
+        QCOMPARE(huge.partitions.size(), 1);
+        QCOMPARE(huge.partitions[0].nodes, std::numeric_limits<int>::max());
+        QCOMPARE(huge.partitions[0].cpusPerNode, 4);  // 2147483647K is no count
+        QVERIFY(huge.partitions[0].gpus.isEmpty());
+        QCOMPARE(parseGres(QStringLiteral("gpu:2097151K")), (QList<GpuCount>{{QString(), 2097151 * 1024}}));
     }
 
     void theCommandAsksForWhatTheParserReads()

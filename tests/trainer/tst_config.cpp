@@ -143,6 +143,20 @@ TEST(Config, WrittenYamlReadsBackToTheSameConfig)
     EXPECT_EQ(again.config.output.run_name, "quote\" and \\ back");
 }
 
+// Found by fuzzing (tests/fuzz, fuzz_config): a string with a NUL (JSON allows "\u0000") was
+// written raw into the resolved config, which the reader then refused as a whole.
+TEST(Config, ControlBytesInStringsSurviveTheResolvedConfig)
+{
+    const ConfigReport report = load(R"({"data": {"files": ["corpus.txt"]}, "output": {"run_name": "a\u0000b\rc\u001bd\u007f"}})");
+    ASSERT_TRUE(report.ok()) << report.summary();
+    ASSERT_EQ(report.config.output.run_name, std::string("a\0b\rc\x1b" "d\x7f", 8));
+    const std::string yaml = configToYaml(report.config);
+    EXPECT_NE(yaml.find(R"(run_name: "a\x00b\rc\x1bd\x7f")"), std::string::npos) << yaml;
+    const ConfigReport again = loadConfigText(yaml, "resolved.yaml", "/");
+    ASSERT_TRUE(again.ok()) << again.summary() << yaml;
+    EXPECT_EQ(again.config.output.run_name, report.config.output.run_name);
+}
+
 TEST(Config, JsonConfigIsAccepted)
 {
     const ConfigReport report = load(R"({"data": {"files": ["corpus.txt"]}, "lora": {"rank": 2, "alpha": 4}})");

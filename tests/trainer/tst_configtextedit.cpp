@@ -76,6 +76,36 @@ TEST(ConfigTextEdit, EmptyDocumentsAndEmptySections)
     EXPECT_EQ(set("lora: ~  # later\ntrain:\n  lr: 0.1\n", "lora", "rank", "4"), "lora:  # later\n  rank: 4\ntrain:\n  lr: 0.1\n");
 }
 
+// Found by fuzzing (tests/fuzz, fuzz_config_edit): a new section went to column 0 even when the
+// document's sections are indented, and the edited text no longer parsed.
+TEST(ConfigTextEdit, ANewSectionLinesUpWithAnIndentedDocument)
+{
+    const std::string edited = set("  train:\n    lr: 0.1\n", "model", "name", "\"tiny-demo\"");
+    EXPECT_EQ(edited, "  model:\n    name: \"tiny-demo\"\n\n  train:\n    lr: 0.1\n");
+    const ConfigReport report = loadConfigText(edited, "run.yaml", {});
+    EXPECT_EQ(report.config.model.name, "tiny-demo");
+    EXPECT_DOUBLE_EQ(report.config.train.lr, 0.1);
+    EXPECT_EQ(set("  train:\n    lr: 0.1\n", "output", "run_name", "\"x\""), "  train:\n    lr: 0.1\n\n  output:\n    run_name: \"x\"\n");
+}
+
+// Found by fuzzing (tests/fuzz, fuzz_config_edit): "model:\t" is an empty section to the reader
+// (trailing blanks are trimmed), but the editor looked for the key's colon only before a space,
+// did not find it, and wrote "model:\t:", which no longer parsed.
+TEST(ConfigTextEdit, ASectionLineEndingInATab)
+{
+    EXPECT_EQ(set("model:\t\n", "model", "name", "\"tiny-demo\""), "model:\n  name: \"tiny-demo\"\n");
+    EXPECT_EQ(set("model:\t# later\n", "model", "name", "\"tiny-demo\""), "model:\t# later\n  name: \"tiny-demo\"\n");
+}
+
+// Found by fuzzing (tests/fuzz, fuzz_config_edit): the reader skips a carriage return inside
+// a line's indentation ("    \r - b.txt" is a list item), the editor took such a line for a
+// blank one and inserted the new key above it, which cut the list in two.
+TEST(ConfigTextEdit, ALineIndentedWithACarriageReturnIsContent)
+{
+    EXPECT_EQ(set("data:\n  files:\n    - a.txt\n    \r - b.txt\n", "data", "format", "\"text\""),
+              "data:\n  files:\n    - a.txt\n    \r - b.txt\n  format: \"text\"\n");
+}
+
 TEST(ConfigTextEdit, RefusesWhatItCannotEditInPlace)
 {
     auto broken = setFieldInText("lora:\n  rank: [1\n", "lora", "rank", "4");

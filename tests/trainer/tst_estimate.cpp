@@ -123,3 +123,37 @@ TEST(Estimate, ArchitectureFromTheModelFolder)
     EXPECT_NE(missing.error().toString().find("config.json"), std::string::npos);
     std::filesystem::remove_all(dir);
 }
+
+// Found by fuzzing (tests/fuzz, fuzz_llama_config): a model's config.json is read for the
+// estimate too. A float where an integer belongs (rope_scaling's 8.19e92, an eos_token_id list
+// with 1.28e83) was converted to an integer (undefined behaviour), and sizes such as hidden_size 2^40 overflowed the parameter counts
+// (undefined behaviour, then nonsense). Both are refused with the field.
+TEST(Estimate, ConfigJsonSizesThatCannotBeCountedAreRefused)
+{
+    const std::string base = R"("vocab_size": 258, "intermediate_size": 688, "num_hidden_layers": 4, "num_attention_heads": 8)";
+    auto problem = [&](const std::string &fields) {
+        const auto arch = parseLlamaConfig("{" + base + ", " + fields + "}", "config.json");
+        return arch ? std::string() : arch.error().toString();
+    };
+    EXPECT_EQ(problem(R"("hidden_size": 1099511627776)"),
+              "config.json: hidden_size: must be at most 1048576, got 1099511627776");
+    EXPECT_EQ(problem(R"("hidden_size": 256, "num_key_value_heads": 8, "head_dim": 1000000)"),
+              "config.json: head_dim: must be at most 4096, got 1000000");
+    EXPECT_EQ(problem(R"("hidden_size": 256, "rope_scaling": {"rope_type": "llama3", "factor": 8,
+                          "original_max_position_embeddings": 8.19e92})"),
+              "config.json: rope_scaling.original_max_position_embeddings: must be a positive integer, got 8.19e+92");
+    EXPECT_EQ(problem(R"("hidden_size": 256, "eos_token_id": [1, 1.28e83])"),
+              "config.json: eos_token_id: must be an integer or a list of integers, got [1,1.28e+83]");
+    EXPECT_EQ(problem(R"("hidden_size": 256, "eos_token_id": [1, 2])"), "");
+
+    // The largest sizes accepted still count without overflow.
+    const auto largest = parseLlamaConfig(R"({"vocab_size": 16777216, "hidden_size": 1048576, "intermediate_size": 1048576,
+        "num_hidden_layers": 1024, "num_attention_heads": 4096, "num_key_value_heads": 4096, "head_dim": 4096})",
+                                          "config.json");
+    ASSERT_TRUE(largest.ok()) << largest.error().toString();
+    RunConfig config;
+    config.lora.rank = 1024;
+    const MemoryEstimate m = estimateMemory(largest.value(), config, EstimateTarget{});
+    EXPECT_GT(m.parameters, m.linearParameters);
+    EXPECT_GT(m.totalBytes(), 1e15);
+}

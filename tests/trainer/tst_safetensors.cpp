@@ -80,3 +80,43 @@ TEST(Safetensors, CorruptFilesAreRefusedWithTheReason)
     ASSERT_FALSE(r.ok());
     EXPECT_NE(r.error().message.find("not valid JSON"), std::string::npos);
 }
+
+// Found while writing the safetensors fuzz target (tests/fuzz, fuzz_safetensors_header): the
+// bytes a shape needs were computed modulo 2^64, so 2^61 F64 elements "needed" 0 bytes, passed
+// the check against empty offsets, and view() made a tensor of 2^61 elements over no bytes.
+TEST(Safetensors, AShapeWhoseByteCountWrapsIsRefused)
+{
+    const std::string path = tempPath("wrap.safetensors");
+    for (const std::string header : {R"({"x":{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,0]}})",
+                                     R"({"x":{"dtype":"F32","shape":[4611686018427387904],"data_offsets":[0,0]}})"}) {
+        writeRaw(path, header.size(), header, "");
+        auto r = readSafetensors(path);
+        ASSERT_FALSE(r.ok()) << header;
+        EXPECT_NE(r.error().message.find("too large"), std::string::npos) << r.error().message;
+    }
+}
+
+// Found by fuzzing (tests/fuzz, fuzz_safetensors_header): shape and data_offsets were read with
+// get<std::vector<int64_t>>(), which converts a float such as 9.2e20 to an integer (undefined
+// behaviour). They must be lists of whole, non-negative numbers.
+TEST(Safetensors, ShapesAndOffsetsMustBeWholeNumbers)
+{
+    const std::string path = tempPath("floats.safetensors");
+    const std::pair<std::string, std::string> cases[] = {
+        {R"({"x":{"dtype":"U8","shape":[9.2e20],"data_offsets":[0,1]}})", "invalid shape [9.2e+20]"},
+        {R"({"x":{"dtype":"U8","shape":[1.0],"data_offsets":[0,1]}})", "invalid shape [1.0]"},
+        {R"({"x":{"dtype":"U8","shape":[-1],"data_offsets":[0,1]}})", "invalid shape [-1]"},
+        {R"({"x":{"dtype":"U8","shape":1,"data_offsets":[0,1]}})", "invalid shape 1"},
+        {R"({"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1e30]}})", "data_offsets must be byte offsets, got [0,1e+30]"},
+        {R"({"x":{"dtype":"U8","shape":[1],"data_offsets":1}})", "data_offsets must be byte offsets, got 1"},
+    };
+    for (const auto &[header, message] : cases) {
+        writeRaw(path, header.size(), header, "x");
+        auto r = readSafetensors(path);
+        ASSERT_FALSE(r.ok()) << header;
+        EXPECT_NE(r.error().message.find(message), std::string::npos) << r.error().message;
+    }
+    const std::string good = R"({"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})";
+    writeRaw(path, good.size(), good, "x");
+    EXPECT_TRUE(readSafetensors(path).ok());
+}

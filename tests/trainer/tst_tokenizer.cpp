@@ -337,3 +337,65 @@ TEST_F(BpeTokenizerTest, BadFilesAreRefusedWithTheFileAndTheReason)
         EXPECT_CONTAINS(t.error().toString(), "empty-folder: no tokenizer.json in this folder");
     }
 }
+
+// Found by fuzzing (tests/fuzz, fuzz_tokenizer): an id given to two added tokens, or to an added
+// token and a vocabulary token of another text, was accepted; both texts encoded to that id and
+// it decoded to one of them, so "<|begin_of_text|>" came back as "<|end_of_text|>".
+TEST_F(BpeTokenizerTest, AnIdBelongsToOneText)
+{
+    {
+        auto d = spec.json();
+        d["added_tokens"][0]["id"] = 1001;  // <|begin_of_text|> takes <|end_of_text|>'s id
+        EXPECT_CONTAINS(loadError(d), "added_tokens[1] ('<|end_of_text|>'): id 1001 is given to '<|begin_of_text|>' too");
+    }
+    {
+        auto d = spec.json();
+        d["added_tokens"][0]["id"] = 97;  // 'a'
+        EXPECT_CONTAINS(loadError(d), "model.vocab['a']: id 97 is the added token '<|begin_of_text|>', a different text");
+    }
+    {
+        // The same text under one id, in both lists (GPT-2's <|endoftext|> is written so), is fine.
+        auto d = spec.json();
+        d["model"]["vocab"]["<|eot_id|>"] = 1004;
+        EXPECT_TRUE(BpeTokenizer::load(spec.write(dir.root / "same", d)).ok());
+    }
+}
+
+// Found by fuzzing (tests/fuzz, fuzz_tokenizer): nlohmann throws type_error for a value of
+// another type than value() expects (model.type: 5, a normalizer that is a string) and
+// out_of_range for a number such as 1e999; only parse_error was caught, so these files ended
+// the program instead of being refused.
+TEST_F(BpeTokenizerTest, ValuesOfTheWrongTypeAreRefusedNotThrown)
+{
+    {
+        auto d = spec.json();
+        d["model"]["type"] = 5;
+        EXPECT_CONTAINS(loadError(d), "model: a value of the wrong type");
+    }
+    {
+        auto d = spec.json();
+        d["normalizer"] = "NFC";
+        EXPECT_CONTAINS(loadError(d), "normalizer and pre_tokenizer: a value of the wrong type");
+    }
+    {
+        auto d = spec.json();
+        d["added_tokens"][0]["special"] = "yes";
+        EXPECT_CONTAINS(loadError(d), "added_tokens: a value of the wrong type");
+    }
+    {
+        fs::create_directories(dir.root / "huge");
+        std::ofstream(dir.root / "huge" / "tokenizer.json") << R"({"model": {"vocab": {"a": 1e999}}})";
+        auto t = BpeTokenizer::load((dir.root / "huge" / "tokenizer.json").string());
+        ASSERT_FALSE(t.ok());
+        EXPECT_CONTAINS(t.error().toString(), "not valid JSON");
+        EXPECT_CONTAINS(t.error().toString(), "number overflow");
+    }
+    {
+        const std::string path = spec.write(dir.root / "config-type");
+        std::ofstream(dir.root / "config-type" / "tokenizer_config.json")
+            << R"({"bos_token": {"content": 7}, "eos_token": 1e400})";
+        auto t = BpeTokenizer::load(path);
+        ASSERT_FALSE(t.ok());
+        EXPECT_CONTAINS(t.error().toString(), "not valid JSON");
+    }
+}

@@ -78,3 +78,54 @@ TEST(Yaml, JsonDocumentsAreAccepted)
     EXPECT_EQ(result.value().find("lora")->find("rank")->scalar, "4");
     EXPECT_EQ(result.value().find("lora")->find("target_modules")->sequence[0].scalar, "q_proj");
 }
+
+// Found by fuzzing (tests/fuzz, fuzz_config): the writer escapes control bytes, so the reader
+// must read those escapes; a raw NUL is refused, so a NUL could not be written raw.
+TEST(Yaml, DoubleQuotedEscapesOfControlBytes)
+{
+    auto result = parseYaml("a: \"nul \\0 cr \\r esc \\x1b \\x7F end\"\n", "t.yaml");
+    ASSERT_TRUE(result.ok()) << result.error().toString();
+    EXPECT_EQ(result.value().find("a")->scalar, std::string("nul \0 cr \r esc \x1b \x7f end", 22));
+    for (const char *bad : {"a: \"\\x1\"\n", "a: \"\\xZZ\"\n", "a: \"\\x\"\n"}) {
+        auto refused = parseYaml(bad, "t.yaml");
+        ASSERT_FALSE(refused.ok()) << bad;
+        EXPECT_NE(refused.error().message.find("two hex digits"), std::string::npos) << refused.error().message;
+    }
+}
+
+// Found by fuzzing (tests/fuzz, fuzz_config): a JSON number too large for a double is not a
+// parse error but nlohmann's out_of_range, which escaped the reader and ended the program.
+TEST(Yaml, JsonNumberOverflowIsAnErrorNotAnException)
+{
+    auto result = parseYaml("{\"train\": {\"lr\": 1e999}}", "t.json");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().context, "t.json");
+    EXPECT_NE(result.error().message.find("number overflow"), std::string::npos) << result.error().message;
+}
+
+// Found by fuzzing (tests/fuzz, fuzz_config): the readers recurse once per level of nesting, so
+// a config of 200 KB ("- - - - …" on one line, or "[[[[…]]]]" as JSON) overflowed the stack.
+// Nesting is limited to 64 levels; a config needs 3 or 4.
+TEST(Yaml, DeepNestingIsRefusedNotAStackOverflow)
+{
+    std::string deepYaml = "a:\n  ";
+    for (int i = 0; i < 100000; ++i)
+        deepYaml += "- ";
+    deepYaml += "x\n";
+    auto result = parseYaml(deepYaml, "t.yaml");
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().context, "t.yaml:2");
+    EXPECT_NE(result.error().message.find("nested deeper than 64 levels"), std::string::npos) << result.error().message;
+
+    const std::string deepJson = "{\"a\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+    result = parseYaml(deepJson, "t.json");
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().message.find("nested deeper than 64 levels"), std::string::npos) << result.error().message;
+
+    std::string fine = "a:\n";
+    for (int i = 1; i < 60; ++i)
+        fine += std::string(size_t(2 * i), ' ') + "k:\n";
+    fine += std::string(120, ' ') + "k: 1\n";
+    EXPECT_TRUE(parseYaml(fine, "t.yaml").ok());
+    EXPECT_TRUE(parseYaml("{\"a\": " + std::string(60, '[') + std::string(60, ']') + "}", "t.json").ok());
+}

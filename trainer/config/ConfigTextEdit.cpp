@@ -30,11 +30,12 @@ size_t indentOf(const std::string &line)
     return i;
 }
 
-// Blank lines and whole-line comments carry no YAML content.
+// Blank lines and whole-line comments carry no YAML content. Blank is what the reader trims
+// (Yaml.cpp): spaces, tabs and carriage returns, wherever they are in the indentation.
 bool isContent(const std::string &line)
 {
-    const size_t i = indentOf(line);
-    return i < line.size() && line[i] != '#' && line[i] != '\r';
+    const size_t i = line.find_first_not_of(" \t\r");
+    return i != std::string::npos && line[i] != '#';
 }
 
 // Index just past the last content line in [from, to): where an entry's text ends, leaving the
@@ -62,7 +63,8 @@ std::pair<std::string, std::string> keyAndComment(const std::string &line)
                 quote = 0;
         } else if ((c == '"' || c == '\'') && i == indent) {
             quote = c;
-        } else if (c == ':' && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\r')) {
+        } else if (c == ':'
+                   && (i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\t' || line[i + 1] == '\r')) {
             colon = i;
             break;
         }
@@ -132,7 +134,11 @@ std::string addSection(std::vector<std::string> lines, const YamlNode &root, con
             break;
         }
     }
-    std::vector<std::string> block = {section + ":", "  " + entry};
+    // At the indentation of the document's other sections (a whole document may be indented).
+    const std::string indent = root.mapping.empty() || root.mapping.front().second.line <= 0
+                                   ? std::string()
+                                   : std::string(indentOf(lines[static_cast<size_t>(root.mapping.front().second.line - 1)]), ' ');
+    std::vector<std::string> block = {indent + section + ":", indent + "  " + entry};
     if (at < lines.size())
         block.emplace_back();  // a blank line before the next section
     if (at > 0 && isContent(lines[at - 1]))

@@ -230,7 +230,17 @@ std::string quote(const std::string &s)
         case '\\': out += "\\\\"; break;
         case '\n': out += "\\n"; break;
         case '\t': out += "\\t"; break;
-        default: out += c;
+        case '\r': out += "\\r"; break;
+        default:
+            // Other control bytes as \xNN: the reader refuses a raw NUL, and a raw one would
+            // make the line hard to read and to edit.
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+                out += escaped;
+            } else {
+                out += c;
+            }
         }
     }
     return out + "\"";

@@ -7,6 +7,10 @@
 namespace corral {
 namespace {
 
+// How deeply mappings and sequences may nest. A config nests 3 levels; the limit bounds the
+// recursion of the readers and of everyone who walks the tree, whatever the text.
+constexpr int kMaxDepth = 64;
+
 struct Line {
     int number = 0;  // 1-based
     int indent = 0;
@@ -70,6 +74,17 @@ size_t findKeyColon(const std::string &s)
     return at != std::string::npos && s[at] == ':' ? at : std::string::npos;
 }
 
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 bool isSequenceItem(const std::string &text)
 {
     return text == "-" || (text.size() >= 2 && text[0] == '-' && text[1] == ' ');
@@ -98,7 +113,14 @@ public:
 private:
     Result<YamlNode> parseBlock(int indent)
     {
-        return isSequenceItem(m_lines[m_pos].text) ? parseSequence(indent) : parseMapping(indent);
+        // Each level of nesting is a level of recursion here (and in whoever walks the tree).
+        if (m_depth >= kMaxDepth)
+            return parseError(m_source, m_lines[m_pos].number,
+                              "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        ++m_depth;
+        auto node = isSequenceItem(m_lines[m_pos].text) ? parseSequence(indent) : parseMapping(indent);
+        --m_depth;
+        return node;
     }
 
     Result<YamlNode> parseMapping(int indent)
@@ -291,9 +313,20 @@ private:
                     switch (e) {
                     case 'n': node.scalar += '\n'; break;
                     case 't': node.scalar += '\t'; break;
+                    case 'r': node.scalar += '\r'; break;
+                    case '0': node.scalar += '\0'; break;
                     case '"': node.scalar += '"'; break;
                     case '\\': node.scalar += '\\'; break;
                     case '/': node.scalar += '/'; break;
+                    case 'x': {  // "\x1b": one byte in two hex digits, as the writer escapes control bytes
+                        const int high = i + 2 < text.size() - 1 ? hexDigit(text[i + 1]) : -1;
+                        const int low = high >= 0 ? hexDigit(text[i + 2]) : -1;
+                        if (low < 0)
+                            return parseError(m_source, lineNumber, "'\\x' needs two hex digits in '" + text + "'");
+                        node.scalar += static_cast<char>(high * 16 + low);
+                        i += 2;
+                        break;
+                    }
                     default:
                         return parseError(m_source, lineNumber, std::string("unknown escape '\\") + e + "'");
                     }
@@ -314,19 +347,28 @@ private:
     std::vector<Line> m_lines;
     const std::string &m_source;
     size_t m_pos = 0;
+    int m_depth = 0;
 };
 
-YamlNode fromJson(const nlohmann::json &j)
+// Nesting deeper than kMaxDepth is refused (false), as in block YAML.
+bool fromJson(const nlohmann::json &j, int depth, YamlNode &node)
 {
-    YamlNode node;
+    if (depth > kMaxDepth)
+        return false;
     if (j.is_object()) {
         node.kind = YamlNode::Kind::Mapping;
-        for (const auto &[key, value] : j.items())
-            node.mapping.emplace_back(key, fromJson(value));
+        for (const auto &[key, value] : j.items()) {
+            node.mapping.emplace_back(key, YamlNode{});
+            if (!fromJson(value, depth + 1, node.mapping.back().second))
+                return false;
+        }
     } else if (j.is_array()) {
         node.kind = YamlNode::Kind::Sequence;
-        for (const auto &value : j)
-            node.sequence.push_back(fromJson(value));
+        for (const auto &value : j) {
+            node.sequence.emplace_back();
+            if (!fromJson(value, depth + 1, node.sequence.back()))
+                return false;
+        }
     } else if (j.is_string()) {
         node.kind = YamlNode::Kind::Scalar;
         node.quoted = true;
@@ -335,17 +377,24 @@ YamlNode fromJson(const nlohmann::json &j)
         node.kind = YamlNode::Kind::Scalar;
         node.scalar = j.dump();
     }
-    return node;
+    return true;
 }
 
 Result<YamlNode> parseJson(std::string_view text, const std::string &source)
 {
     try {
-        return fromJson(nlohmann::json::parse(text));
+        YamlNode root;
+        if (!fromJson(nlohmann::json::parse(text), 1, root))
+            return parseError(source, 0, "invalid JSON: nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        return root;
     } catch (const nlohmann::json::parse_error &e) {
         const size_t at = std::min<size_t>(e.byte, text.size());
         const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
         return parseError(source, line, std::string("invalid JSON: ") + e.what());
+    } catch (const nlohmann::json::exception &e) {
+        // Not only parse errors: a number too large for a double ("1e999") is out_of_range,
+        // which says no position.
+        return parseError(source, 0, std::string("invalid JSON: ") + e.what());
     }
 }
 

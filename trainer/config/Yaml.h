@@ -3,9 +3,10 @@
 // builds with LibTorch and header-only libraries alone (clusters rarely have yaml-cpp).
 //
 // Supported: block mappings and sequences by indentation, `- key: value` items,
-// flow sequences `[a, "b", 3]` on one line, plain / 'single' / "double" quoted scalars,
-// `null`/`~`, comments, a leading `---`. A document starting with `{` is read as JSON.
-// Anything else (anchors, tags, block scalars, flow mappings) is refused with file:line.
+// flow sequences `[a, "b", 3]` on one line, plain / 'single' / "double" quoted scalars
+// (escapes \n \t \r \0 \" \\ \/ and \xNN), `null`/`~`, comments, a leading `---`. A document
+// starting with `{` is read as JSON. Anything else (anchors, tags, block scalars, flow
+// mappings) is refused with file:line.
 #include "config/Result.h"
 
 #include <string>

@@ -15,34 +15,34 @@
 namespace corral {
 namespace {
 
-constexpr uint64_t kMaxHeaderBytes = 100u << 20;  // the format's own limit
-
 struct DtypeName {
     torch::ScalarType type;
-    const char *name;
+    SafetensorsDtype dtype;
 };
 constexpr DtypeName kDtypes[] = {
-    {torch::kFloat, "F32"}, {torch::kHalf, "F16"}, {torch::kBFloat16, "BF16"}, {torch::kDouble, "F64"},
-    {torch::kLong, "I64"},  {torch::kInt, "I32"},  {torch::kShort, "I16"},     {torch::kChar, "I8"},
-    {torch::kByte, "U8"},   {torch::kBool, "BOOL"},
+    {torch::kFloat, SafetensorsDtype::F32}, {torch::kHalf, SafetensorsDtype::F16},
+    {torch::kBFloat16, SafetensorsDtype::BF16}, {torch::kDouble, SafetensorsDtype::F64},
+    {torch::kLong, SafetensorsDtype::I64}, {torch::kInt, SafetensorsDtype::I32},
+    {torch::kShort, SafetensorsDtype::I16}, {torch::kChar, SafetensorsDtype::I8},
+    {torch::kByte, SafetensorsDtype::U8}, {torch::kBool, SafetensorsDtype::Bool},
 };
 
 const char *dtypeName(torch::ScalarType type)
 {
     for (const auto &d : kDtypes) {
         if (d.type == type)
-            return d.name;
+            return safetensorsDtypeName(d.dtype);
     }
     return nullptr;
 }
 
-std::optional<torch::ScalarType> dtypeFromName(const std::string &name)
+torch::ScalarType torchType(SafetensorsDtype dtype)
 {
     for (const auto &d : kDtypes) {
-        if (name == d.name)
+        if (d.dtype == dtype)
             return d.type;
     }
-    return std::nullopt;
+    return torch::kFloat;  // unreachable: every dtype is in the table
 }
 
 }  // namespace
@@ -95,7 +95,6 @@ Status writeSafetensors(const std::string &path, const TensorMap &tensors, const
 
 Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string &path)
 {
-    auto fail = [&](const std::string &message) { return makeError(ErrorCode::Parse, message, path); };
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return makeError(ErrorCode::NotFound, std::string("cannot open safetensors file: ") + std::strerror(errno), path);
@@ -107,7 +106,8 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     const auto fileSize = static_cast<uint64_t>(st.st_size);
     if (fileSize < 8) {
         ::close(fd);
-        return fail("file too short for a safetensors header (" + std::to_string(fileSize) + " bytes)");
+        return makeError(ErrorCode::Parse,
+                         "file too short for a safetensors header (" + std::to_string(fileSize) + " bytes)", path);
     }
     void *map = ::mmap(nullptr, fileSize, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);  // the mapping keeps the file
@@ -119,52 +119,13 @@ Result<std::shared_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string
     file->m_map = map;
     file->m_mapSize = fileSize;
     const auto *bytes = static_cast<const unsigned char *>(map);
-    uint64_t headerSize = 0;
-    for (int i = 0; i < 8; ++i)
-        headerSize |= static_cast<uint64_t>(bytes[i]) << (8 * i);
-    if (headerSize > kMaxHeaderBytes || headerSize > fileSize - 8)
-        return fail("header length " + std::to_string(headerSize) + " exceeds the file size or the 100 MiB limit");
-    nlohmann::json header;
-    try {
-        header = nlohmann::json::parse(bytes + 8, bytes + 8 + headerSize);
-    } catch (const nlohmann::json::exception &e) {
-        return fail(std::string("header is not valid JSON: ") + e.what());
-    }
-    if (!header.is_object())
-        return fail("header is not a JSON object");
-    file->m_data = bytes + 8 + headerSize;
-    const uint64_t dataSize = fileSize - 8 - headerSize;
-    for (const auto &[name, entry] : header.items()) {
-        try {
-            if (name == "__metadata__") {
-                for (const auto &[key, value] : entry.items()) {
-                    if (value.is_string())
-                        file->m_metadata[key] = value.get<std::string>();
-                }
-                continue;
-            }
-            const auto dtype = dtypeFromName(entry.at("dtype").get<std::string>());
-            if (!dtype)
-                return fail("tensor '" + name + "': unsupported dtype " + entry.at("dtype").dump());
-            const auto shape = entry.at("shape").get<std::vector<int64_t>>();
-            const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
-            if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > dataSize)
-                return fail("tensor '" + name + "': data_offsets out of the data section");
-            uint64_t elements = 1;
-            for (const int64_t d : shape) {
-                if (d < 0 || (d > 0 && elements > (UINT64_MAX / static_cast<uint64_t>(d))))
-                    return fail("tensor '" + name + "': invalid shape");
-                elements *= static_cast<uint64_t>(d);
-            }
-            const uint64_t need = elements * static_cast<uint64_t>(c10::elementSize(*dtype));
-            if (need != offsets[1] - offsets[0])
-                return fail("tensor '" + name + "': shape " + shapeString(shape) + " and dtype need "
-                            + std::to_string(need) + " bytes, offsets give " + std::to_string(offsets[1] - offsets[0]));
-            file->m_entries.emplace(name, Entry{*dtype, shape, offsets[0], offsets[1]});
-        } catch (const nlohmann::json::exception &e) {
-            return fail("tensor '" + name + "': malformed entry: " + e.what());
-        }
-    }
+    auto header = parseSafetensorsHeader(bytes, fileSize, path);
+    if (!header)
+        return header.error();
+    file->m_data = bytes + header.value().dataOffset;
+    file->m_metadata = std::move(header.value().metadata);
+    for (auto &[name, entry] : header.value().entries)
+        file->m_entries.emplace(name, Entry{torchType(entry.dtype), std::move(entry.shape), entry.begin, entry.end});
     return file;
 }
 
@@ -202,14 +163,6 @@ Result<TensorMap> readSafetensors(const std::string &path)
     for (const auto &[name, entry] : file.value()->entries())
         tensors.emplace(name, file.value()->view(name).clone());
     return tensors;
-}
-
-std::string shapeString(const std::vector<int64_t> &shape)
-{
-    std::string s = "[";
-    for (size_t i = 0; i < shape.size(); ++i)
-        s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + "]";
 }
 
 }  // namespace corral

@@ -1,8 +1,10 @@
 #pragma once
 // The safetensors format: an 8-byte little-endian header length, a JSON header
 // {name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}, then raw data.
-// Opening checks every offset, shape and dtype against the file before any data is touched.
+// Opening checks every offset, shape and dtype against the file before any data is touched
+// (io/SafetensorsHeader.h, which has no LibTorch).
 #include "config/Result.h"
+#include "io/SafetensorsHeader.h"
 
 #include <torch/types.h>
 
@@ -56,7 +58,5 @@ private:
     size_t m_mapSize = 0;
     std::weak_ptr<SafetensorsFile> m_self;
 };
-
-std::string shapeString(const std::vector<int64_t> &shape);  // "[4096, 2048]"
 
 }  // namespace corral

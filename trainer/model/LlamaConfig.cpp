@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace corral {
@@ -75,6 +76,21 @@ int64_t LlamaConfig::parameterCount() const
     return linearParameterCount() + embeddings + norms;
 }
 
+namespace {
+int64_t maxDimension(const std::string &key)
+{
+    if (key == "vocab_size")
+        return int64_t{1} << 24;  // the tokenizer's id limit
+    if (key == "hidden_size" || key == "intermediate_size")
+        return int64_t{1} << 20;
+    if (key == "num_hidden_layers")
+        return 1024;
+    if (key == "num_attention_heads" || key == "num_key_value_heads" || key == "head_dim")
+        return 4096;
+    return std::numeric_limits<int64_t>::max();
+}
+}  // namespace
+
 Result<LlamaConfig> parseLlamaConfig(const std::string &jsonText, const std::string &source)
 {
     nlohmann::json j;
@@ -93,13 +109,23 @@ Result<LlamaConfig> parseLlamaConfig(const std::string &jsonText, const std::str
         const std::string modelType = j.value("model_type", "llama");
         if (modelType != "llama")
             return fail("model_type", "only LLaMA models (\"llama\") are supported, got \"" + modelType + "\"");
-        auto integer = [&](const char *key, int64_t &out, bool required) -> std::string {
-            if (!j.contains(key) || j[key].is_null())
+        // A positive whole number of `object` (never converted from a float: 1e93 is no int), at
+        // most `max`.
+        auto integerOf = [&](const nlohmann::json &object, const char *key, int64_t &out, bool required,
+                             int64_t max = std::numeric_limits<int64_t>::max()) -> std::string {
+            if (!object.contains(key) || object[key].is_null())
                 return required ? std::string("missing") : std::string();
-            if (!j[key].is_number_integer() || j[key].get<int64_t>() <= 0)
-                return "must be a positive integer, got " + j[key].dump();
-            out = j[key].get<int64_t>();
+            if (!object[key].is_number_integer() || object[key].get<int64_t>() <= 0)
+                return "must be a positive integer, got " + object[key].dump();
+            if (object[key].get<int64_t>() > max)
+                return "must be at most " + std::to_string(max) + ", got " + object[key].dump();
+            out = object[key].get<int64_t>();
             return {};
+        };
+        // The sizes are bounded far above any real model (Llama 3.1 405B: hidden 16384, 126
+        // layers, 128 heads), so the parameter and memory counts stay within int64.
+        auto integer = [&](const char *key, int64_t &out, bool required) {
+            return integerOf(j, key, out, required, maxDimension(key));
         };
         const std::pair<const char *, int64_t *> required[] = {
             {"vocab_size", &c.vocab_size},
@@ -147,11 +173,14 @@ Result<LlamaConfig> parseLlamaConfig(const std::string &jsonText, const std::str
                 c.rope_scaling.factor = rs.at("factor").get<double>();
                 c.rope_scaling.low_freq_factor = rs.value("low_freq_factor", 1.0);
                 c.rope_scaling.high_freq_factor = rs.value("high_freq_factor", 4.0);
-                c.rope_scaling.original_max_position_embeddings = rs.value("original_max_position_embeddings", 8192);
-                if (!(c.rope_scaling.factor >= 1.0) || !(c.rope_scaling.high_freq_factor > c.rope_scaling.low_freq_factor)
-                    || c.rope_scaling.original_max_position_embeddings <= 0)
-                    return fail("rope_scaling", "llama3 scaling needs factor ≥ 1, high_freq_factor > low_freq_factor "
-                                                "and original_max_position_embeddings > 0, got " + rs.dump());
+                const std::string original = integerOf(rs, "original_max_position_embeddings",
+                                                       c.rope_scaling.original_max_position_embeddings, false);
+                if (!original.empty())
+                    return fail("rope_scaling.original_max_position_embeddings", original);
+                const RopeScaling &r = c.rope_scaling;
+                if (!(r.factor >= 1.0) || !(r.high_freq_factor > r.low_freq_factor))
+                    return fail("rope_scaling", "llama3 scaling needs factor ≥ 1 and high_freq_factor > "
+                                                "low_freq_factor, got " + rs.dump());
             } else if (type != "default") {
                 return fail("rope_scaling", "rope type \"" + type + "\" is not supported (default, llama3)");
             }
@@ -160,10 +189,15 @@ Result<LlamaConfig> parseLlamaConfig(const std::string &jsonText, const std::str
             c.bos_token_id = j["bos_token_id"].get<int64_t>();
         if (j.contains("eos_token_id")) {
             const auto &e = j["eos_token_id"];
-            if (e.is_number_integer())
+            if (e.is_number_integer()) {
                 c.eos_token_ids = {e.get<int64_t>()};
-            else if (e.is_array())
-                c.eos_token_ids = e.get<std::vector<int64_t>>();
+            } else if (e.is_array()) {
+                for (const auto &id : e) {  // integers only: a float as large as 1e83 fits no int64
+                    if (!id.is_number_integer())
+                        return fail("eos_token_id", "must be an integer or a list of integers, got " + e.dump());
+                    c.eos_token_ids.push_back(id.get<int64_t>());
+                }
+            }
         }
         c.torch_dtype = j.value("torch_dtype", j.value("dtype", std::string("float32")));
     } catch (const nlohmann::json::exception &e) {

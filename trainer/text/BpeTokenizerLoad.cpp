@@ -31,14 +31,30 @@ public:
         const auto model = doc.find("model");
         if (model == doc.end() || !model->is_object())
             return fail("missing 'model'");
-        for (auto step : {&Loader::checkModel, &Loader::readAddedTokens, &Loader::readVocab, &Loader::readMerges}) {
-            if (Status s = (this->*step)(doc, *model); !s)
+        // A value of another type than the one a step reads (model.type: 5) makes nlohmann
+        // throw; it becomes an error naming the part of the file.
+        const char *part = "model";
+        try {
+            const std::pair<const char *, Status (Loader::*)(const json &, const json &)> steps[] = {
+                {"model", &Loader::checkModel},
+                {"added_tokens", &Loader::readAddedTokens},
+                {"model.vocab", &Loader::readVocab},
+                {"model.merges", &Loader::readMerges},
+            };
+            for (const auto &[name, step] : steps) {
+                part = name;
+                if (Status s = (this->*step)(doc, *model); !s)
+                    return s;
+            }
+            part = "normalizer and pre_tokenizer";
+            if (Status s = checkPipeline(doc); !s)
                 return s;
+            part = "tokenizer_config.json";
+            if (Status s = readBosEos(); !s)
+                return s;
+        } catch (const json::exception &e) {
+            return fail(std::string(part) + ": a value of the wrong type (" + e.what() + ")");
         }
-        if (Status s = checkPipeline(doc); !s)
-            return s;
-        if (Status s = readBosEos(); !s)
-            return s;
         fingerprint();
         return okStatus();
     }
@@ -62,7 +78,7 @@ private:
         text << in.rdbuf();
         try {
             return json::parse(text.str());
-        } catch (const json::parse_error &e) {
+        } catch (const json::exception &e) {  // parse_error, or out_of_range for a number such as 1e999
             return makeError(ErrorCode::Parse, std::string("not valid JSON: ") + e.what(), path);
         }
     }
@@ -118,6 +134,10 @@ private:
             const auto id = entry["id"].get<int64_t>();
             if (!claimId(id))
                 return fail(where + ": id " + std::to_string(id) + " is out of range (0.." + std::to_string(kMaxId) + ")");
+            // One id, one text: decoding could not tell two tokens of one id apart.
+            if (const std::string &other = m_t.m_tokenText[static_cast<size_t>(id)]; !other.empty() && other != content)
+                return fail(where + " (" + quoted(content) + "): id " + std::to_string(id) + " is given to "
+                            + quoted(other) + " too");
             for (const char *option : {"single_word", "lstrip", "rstrip"}) {
                 if (entry.value(option, false))
                     return fail(where + " (" + quoted(content) + "): " + option + " is not supported");
@@ -156,8 +176,11 @@ private:
                             "(not a byte-level BPE vocabulary?)");
             }
             m_t.m_vocab.insert(bytes, static_cast<int32_t>(id));  // JSON keys differ, so their bytes do
-            if (m_t.m_tokenText[static_cast<size_t>(id)].empty())
-                m_t.m_tokenText[static_cast<size_t>(id)] = bytes;
+            std::string &text = m_t.m_tokenText[static_cast<size_t>(id)];
+            if (!text.empty() && text != bytes)  // an added token's id, with other text
+                return fail("model.vocab[" + quoted(token) + "]: id " + std::to_string(id) + " is the added token "
+                            + quoted(text) + ", a different text");
+            text = bytes;
         }
         for (int b = 0; b < 256; ++b) {
             const int32_t id = m_t.m_vocab.find(std::string(1, static_cast<char>(b)));

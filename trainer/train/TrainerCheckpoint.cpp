@@ -1,6 +1,7 @@
 // The Trainer's checkpoint and resume: what a checkpoint holds is exactly what the next step
 // depends on (adapters, AdamW moments, the data order position, the RNG, the early-stopping
 // counters), so a resumed run repeats the uninterrupted one bit for bit on the same machine.
+#include "io/TrainerStateFile.h"
 #include "train/Checkpoint.h"
 #include "train/CheckpointChecksums.h"
 #include "train/Tools.h"
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <mutex>
 #include <ostream>
+#include <sstream>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -25,18 +27,10 @@ namespace fs = std::filesystem;
 namespace corral {
 
 namespace {
-// 2: the folder also holds checksums.json (train/CheckpointChecksums.h); 1 still loads.
-constexpr int kStateFormat = 2;
-
 // JSON has no infinity or NaN: they travel as null.
 nlohmann::json number(double v)
 {
     return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
-}
-
-double numberOr(const nlohmann::json &j, const char *key, double fallback)
-{
-    return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
 }
 
 // archive.save_to(path) would say only "file write failed" (and LibTorch 1.13 aborts in its
@@ -114,7 +108,7 @@ Result<std::string> Trainer::writeCheckpoint(int64_t step)
         adapter.emplace(name, tensor.to(torch::kFloat));
     const BatchSampler::Position position = m->sampler->position();
     const nlohmann::json state = {
-        {"format", kStateFormat},
+        {"format", TrainerStateFile::kFormat},
         {"step", step},
         {"epoch", m->sampler->epoch()},
         {"tokens", m->tokensSeen},
@@ -213,24 +207,21 @@ Status Trainer::restore(const std::string &dir)
     if (auto st = loadAdapter(*m->model, adapterFile); !st)
         return st;
 
-    nlohmann::json state;
-    try {
-        state = nlohmann::json::parse(std::ifstream(fs::path(dir) / "trainer_state.json"));
-        if (const int format = state.value("format", 0); format < 1 || format > kStateFormat)
-            return makeError(ErrorCode::Parse, "unsupported trainer_state format " + state.value("format", nlohmann::json()).dump(),
-                             dir);
-        m->step = state.at("step").get<int64_t>();
-        m->tokensSeen = state.at("tokens").get<int64_t>();
-        m->firstValLoss = numberOr(state, "first_val_loss", std::nan(""));
-        m->lastValLoss = numberOr(state, "val_loss", std::nan(""));
-        m->nonFiniteInARow = state.value("non_finite_in_a_row", 0);
-        m->elapsedBefore = numberOr(state, "elapsed_s", 0.0);
-        m->early->restore(numberOr(state, "best_val_loss", std::numeric_limits<double>::infinity()),
-                          state.value("best_step", int64_t{-1}), state.value("evals_without_improvement", int64_t{0}));
-        m->sampler->restore({state.at("sampler").at("epoch").get<int64_t>(), state.at("sampler").at("offset").get<int64_t>()});
-    } catch (const nlohmann::json::exception &e) {
-        return makeError(ErrorCode::Parse, std::string("trainer_state.json: ") + e.what(), dir);
-    }
+    std::ifstream in(fs::path(dir) / "trainer_state.json", std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto state = parseTrainerStateFile(text.str(), dir);
+    if (!state)
+        return state.error();
+    const TrainerStateFile &s = state.value();
+    m->step = s.step;
+    m->tokensSeen = s.tokens;
+    m->firstValLoss = s.firstValLoss;
+    m->lastValLoss = s.valLoss;
+    m->nonFiniteInARow = static_cast<int>(s.nonFiniteInARow);
+    m->elapsedBefore = s.elapsedSeconds;
+    m->early->restore(s.bestValLoss, s.bestStep, s.evalsWithoutImprovement);
+    m->sampler->restore({s.samplerEpoch, s.samplerOffset});
 
     torch::serialize::InputArchive archive;
     archive.load_from((fs::path(dir) / "optimizer.pt").string());
