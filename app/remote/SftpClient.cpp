@@ -390,14 +390,10 @@ Status SftpClient::replaceFile(const QString &remotePath, const QByteArray &byte
 
 Result<qint64> SftpClient::sizeOfPath(const QString &remotePath)
 {
-    auto s = sftp();
-    if (!s)
-        return s.error();
-    const QByteArray path = remotePath.toUtf8();
-    const ssh::SftpAttributes attributes(sftp_stat(s.value(), path.constData()));
-    if (!attributes)
-        return sftpError(QStringLiteral("cannot stat"), remotePath);
-    return static_cast<qint64>(attributes->size);
+    auto entry = stat(remotePath);
+    if (!entry)
+        return entry.error();
+    return entry.value().size;
 }
 
 Result<QByteArray> SftpClient::readKept(const QString &remotePath, qint64 offset, qint64 maxBytes)
