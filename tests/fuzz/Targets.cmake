@@ -1,6 +1,6 @@
 # The fuzz targets, one per reader of outside input (tests/fuzz/fuzz_<name>.cpp, seeds in
 # tests/fuzz/corpus/<name>/). Both builds read this list: the instrumented one builds the
-# targets, the main one registers a ctest test that runs each (docs/development.md#fuzzing).
+# targets, the main one registers a ctest test that runs each (docs/development.md#fuzzing-and-sanitizers).
 set(CORRAL_FUZZ_TARGETS
   config             # run config YAML/JSON and --set overrides: reader, loader, writer round trip
   config_edit        # the config editor's field edits on any text

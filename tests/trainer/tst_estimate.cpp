@@ -142,6 +142,10 @@ TEST(Estimate, ConfigJsonSizesThatCannotBeCountedAreRefused)
     EXPECT_EQ(problem(R"("hidden_size": 256, "rope_scaling": {"rope_type": "llama3", "factor": 8,
                           "original_max_position_embeddings": 8.19e92})"),
               "config.json: rope_scaling.original_max_position_embeddings: must be a positive integer, got 8.19e+92");
+    // The same bound when head_dim is hidden_size / num_attention_heads (found by the target's
+    // round trip: llamaConfigJson writes head_dim out, and the reader refused what it accepted).
+    EXPECT_EQ(problem(R"("hidden_size": 184688)"),
+              "config.json: head_dim: must be at most 4096, got 23086 (hidden_size / num_attention_heads)");
     EXPECT_EQ(problem(R"("hidden_size": 256, "eos_token_id": [1, 1.28e83])"),
               "config.json: eos_token_id: must be an integer or a list of integers, got [1,1.28e+83]");
     EXPECT_EQ(problem(R"("hidden_size": 256, "eos_token_id": [1, 2])"), "");

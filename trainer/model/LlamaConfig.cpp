@@ -151,6 +151,9 @@ Result<LlamaConfig> parseLlamaConfig(const std::string &jsonText, const std::str
             return fail("num_key_value_heads", "must divide num_attention_heads (" + std::to_string(c.num_heads) + ")");
         if (c.headDim() % 2 != 0)
             return fail("head_dim", "must be even for rotary embeddings, got " + std::to_string(c.headDim()));
+        if (c.headDim() > maxDimension("head_dim"))  // hidden_size / num_attention_heads, when not given
+            return fail("head_dim", "must be at most " + std::to_string(maxDimension("head_dim")) + ", got "
+                                        + std::to_string(c.headDim()) + " (hidden_size / num_attention_heads)");
         c.rms_norm_eps = j.value("rms_norm_eps", 1e-6);
         c.rope_theta = j.value("rope_theta", 10000.0);
         if (!(c.rms_norm_eps > 0) || !(c.rope_theta > 0))
