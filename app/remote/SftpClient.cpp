@@ -435,15 +435,10 @@ Result<QByteArray> SftpClient::readKept(const QString &remotePath, qint64 offset
 
 Result<qint64> SftpClient::sizeOf(const QString &remotePath)
 {
-    auto s = sftp();
-    if (!s)
+    if (auto s = sftp(); !s)
         return s.error();
-    const QByteArray path = remotePath.toUtf8();
-    ++m_tailRequests;
-    const ssh::SftpAttributes attributes(sftp_stat(s.value(), path.constData()));
-    if (!attributes)
-        return sftpError(QStringLiteral("cannot stat"), remotePath);
-    return static_cast<qint64>(attributes->size);
+    ++m_tailRequests;  // one stat request, counted as the tail's
+    return sizeOfPath(remotePath);
 }
 
 void SftpClient::forget(const QString &remotePath)
