@@ -84,6 +84,14 @@ void JsonlTailer::addLine(QByteArrayView line, qint64 lineNumber, const QString 
     batch.objects.push_back(doc.object());
 }
 
+QString summarizeProblems(const QStringList &problems, int shown)
+{
+    QString text = problems.mid(0, shown).join(QStringLiteral("; "));
+    if (problems.size() > shown)
+        text += QStringLiteral("; and %1 more malformed lines").arg(problems.size() - shown);
+    return text;
+}
+
 JsonlBatch JsonlTailer::poll()
 {
     JsonlBatch batch;

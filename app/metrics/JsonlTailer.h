@@ -57,4 +57,8 @@ private:
     QByteArray m_buffer;   // reused read buffer
 };
 
+// Problems for one line of the status bar: the first `shown`, then how many more
+// ("metrics.jsonl:12: …; metrics.jsonl:13: …; and 40 more malformed lines").
+QString summarizeProblems(const QStringList &problems, int shown = 3);
+
 }  // namespace corral

@@ -145,7 +145,9 @@ void RemoteRunTailer::deliverTo(SeriesStore &store)
                 store.appendMetrics(id, records, restarted);
             });
     connect(this, &RemoteRunTailer::eventsArrived, &store,
-            [&store](const QString &id, const QVector<QJsonObject> &events) { store.appendEvents(id, events); });
+            [&store](const QString &id, const QVector<QJsonObject> &events, bool restarted) {
+                store.appendEvents(id, events, restarted);
+            });
 }
 
 void RemoteRunTailer::pollNow()
@@ -208,7 +210,11 @@ void RemoteRunTailer::startRound()
             ok = ok && readFile(
                            worker, reader, slot->events, slot->lastEventsError, round,
                            [&](QByteArrayView line, qint64 n) { JsonlTailer::addLine(line, n, eventsName, events); },
-                           [&] { events.restarted = true; }, events.problems);
+                           [&] {
+                               events.objects.clear();  // read before the rewrite: void
+                               events.restarted = true;
+                           },
+                           events.problems);
             round.runs.append(std::move(result));
             if (!ok)
                 break;
@@ -229,8 +235,8 @@ void RemoteRunTailer::startRound()
                     continue;  // unfollowed meanwhile
                 if (run.metrics.restarted || !run.metrics.records.isEmpty())
                     emit metricsArrived(run.runId, run.metrics.records, run.metrics.restarted);
-                if (!run.events.objects.isEmpty())
-                    emit eventsArrived(run.runId, run.events.objects);
+                if (run.events.restarted || !run.events.objects.isEmpty())
+                    emit eventsArrived(run.runId, run.events.objects, run.events.restarted);
                 const QStringList problems = run.metrics.problems + run.events.problems;
                 m_malformed[run.runId] += run.metrics.malformedLines + run.events.malformedLines;
                 if (!problems.isEmpty())

@@ -60,7 +60,7 @@ public:
 
 signals:
     void metricsArrived(const QString &runId, const QVector<corral::MetricRecord> &records, bool restarted);
-    void eventsArrived(const QString &runId, const QVector<QJsonObject> &events);
+    void eventsArrived(const QString &runId, const QVector<QJsonObject> &events, bool restarted);
     void problemsFound(const QString &runId, const QStringList &problems);  // "metrics.jsonl:12: …"
     void roundFailed(const QString &message);  // the connection; the next round resumes
     void roundFinished(const corral::RemoteTailRoundStats &stats);

@@ -48,6 +48,8 @@ public:
     void appendEvent(const QJsonObject &event);
     // metrics.jsonl was rewritten (a resume rewound it): drop the points, keep the events.
     void clearMetrics();
+    // events.jsonl was rewritten: its events so far are void.
+    void clearEvents() { m_events.clear(); }
     // Everything, for a watcher that reads both files again from the start.
     void clear();
 

@@ -22,9 +22,11 @@ void SeriesStore::appendMetrics(const QString &runId, const QVector<MetricRecord
     emit runChanged(runId);
 }
 
-void SeriesStore::appendEvents(const QString &runId, const QVector<QJsonObject> &events)
+void SeriesStore::appendEvents(const QString &runId, const QVector<QJsonObject> &events, bool restarted)
 {
     RunSeries &run = series(runId);
+    if (restarted)
+        run.clearEvents();
     for (const QJsonObject &event : events)
         run.appendEvent(event);
     emit runChanged(runId);

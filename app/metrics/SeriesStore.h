@@ -21,7 +21,8 @@ public:
 
     // `restarted`: metrics.jsonl was rewritten, the run's points so far are void.
     void appendMetrics(const QString &runId, const QVector<MetricRecord> &records, bool restarted = false);
-    void appendEvents(const QString &runId, const QVector<QJsonObject> &events);
+    // `restarted`: events.jsonl was rewritten, the run's events so far are void.
+    void appendEvents(const QString &runId, const QVector<QJsonObject> &events, bool restarted = false);
     // A new watcher will read the run's files again from the start: drop what it had.
     void resetRun(const QString &runId);
     void removeRun(const QString &runId);

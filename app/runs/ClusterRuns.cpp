@@ -4,6 +4,7 @@
 #include "profiles/ProfileStore.h"
 #include "remote/RememberedSecrets.h"
 #include "remote/SshConnection.h"
+#include "metrics/JsonlTailer.h"
 #include "metrics/RemoteRunTailer.h"
 #include "runs/RunStore.h"
 #include "slurm/ClusterSession.h"
@@ -264,7 +265,7 @@ RemoteRunTailer *ClusterRuns::tailerFor(const QString &profile)
     connect(tailer, &RemoteRunTailer::eventsArrived, this, &ClusterRuns::onEvents);
     connect(tailer, &RemoteRunTailer::problemsFound, this, [this](const QString &id, const QStringList &problems) {
         const auto e = entry(id);
-        emit message(tr("%1: %2").arg(e ? e->name : id, problems.join(QStringLiteral("; "))));
+        emit message(tr("%1: %2").arg(e ? e->name : id, summarizeProblems(problems)));
     });
     return tailer;
 }
@@ -310,9 +311,11 @@ void ClusterRuns::onMetrics(const QString &id, const QVector<MetricRecord> &reco
     }
 }
 
-void ClusterRuns::onEvents(const QString &id, const QVector<QJsonObject> &events)
+void ClusterRuns::onEvents(const QString &id, const QVector<QJsonObject> &events, bool restarted)
 {
     RunProgress &progress = m_progress[id];
+    if (restarted)
+        m_failureMessage.remove(id);
     for (const QJsonObject &event : events) {
         const QString kind = event.value(QLatin1StringView("kind")).toString();
         if (kind == QLatin1StringView("failed"))
@@ -320,7 +323,7 @@ void ClusterRuns::onEvents(const QString &id, const QVector<QJsonObject> &events
         else if (kind == QLatin1StringView("started") || kind == QLatin1StringView("resumed"))
             progress.maxSteps = event.value(QLatin1StringView("max_steps")).toInteger(progress.maxSteps);
     }
-    m_series.appendEvents(id, events);
+    m_series.appendEvents(id, events, restarted);
     if (auto current = entry(id); current && progress.maxSteps > current->maxSteps) {
         current->maxSteps = progress.maxSteps;
         update(*current);

@@ -71,7 +71,7 @@ private:
     QHash<QString, QString> m_failureMessage;      // run id → the trainer's "failed" event message
     RemoteRunTailer *tailerFor(const QString &profile);
     void onMetrics(const QString &id, const QVector<MetricRecord> &records, bool restarted);
-    void onEvents(const QString &id, const QVector<QJsonObject> &events);
+    void onEvents(const QString &id, const QVector<QJsonObject> &events, bool restarted);
 
     QHash<QString, RemoteRunTailer *> m_tailers;  // by profile; read through the sessions' connections
     QHash<QString, RunProgress> m_progress;        // run id → folded from its records

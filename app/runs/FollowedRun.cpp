@@ -16,7 +16,7 @@ FollowedRun::FollowedRun(QString runDir, QObject *parent) : QObject(parent), m_r
                 emit metricsArrived(records, restarted);
                 emit progressChanged();
             });
-    connect(m_watcher, &RunWatcher::eventsArrived, this, [this](const QVector<QJsonObject> &events) {
+    connect(m_watcher, &RunWatcher::eventsArrived, this, [this](const QVector<QJsonObject> &events, bool restarted) {
         for (const QJsonObject &e : events) {
             const QString kind = e.value(QLatin1StringView("kind")).toString();
             if (kind == QLatin1StringView("started") || kind == QLatin1StringView("resumed")) {
@@ -30,9 +30,15 @@ FollowedRun::FollowedRun(QString runDir, QObject *parent) : QObject(parent), m_r
                 m_state = RunState::Stopped;
             }
         }
-        emit eventsArrived(events);
+        emit eventsArrived(events, restarted);
         emit progressChanged();
     });
+    connect(m_watcher, &RunWatcher::problemsFound, this, &FollowedRun::problemsFound);
+}
+
+int FollowedRun::malformedLines() const
+{
+    return m_watcher->malformedLines();
 }
 
 void FollowedRun::start()

@@ -25,10 +25,13 @@ public:
     // Running until an event says otherwise: the files cannot tell a live trainer from one
     // that died without a word.
     RunState state() const { return m_state; }
+    int malformedLines() const;
 
 signals:
     void metricsArrived(const QVector<corral::MetricRecord> &records, bool restarted);
-    void eventsArrived(const QVector<QJsonObject> &events);
+    void eventsArrived(const QVector<QJsonObject> &events, bool restarted);
+    // Lines of metrics.jsonl or events.jsonl that are no record: counted, reported, skipped.
+    void problemsFound(const QStringList &problems);
     void progressChanged();
 
 private:

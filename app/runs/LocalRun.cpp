@@ -56,13 +56,14 @@ bool LocalRun::start(QString *error, bool resume)
                 emit metricsArrived(records, restarted);
                 emit progressChanged();
             });
-    connect(m_watcher, &RunWatcher::eventsArrived, this, [this](const QVector<QJsonObject> &events) {
+    connect(m_watcher, &RunWatcher::eventsArrived, this, [this](const QVector<QJsonObject> &events, bool restarted) {
         for (const auto &e : events) {
             if (e.value(QLatin1StringView("kind")).toString() == QLatin1StringView("failed"))
                 m_lastFailure = e.value(QLatin1StringView("message")).toString();
         }
-        emit eventsArrived(events);
+        emit eventsArrived(events, restarted);
     });
+    connect(m_watcher, &RunWatcher::problemsFound, this, &LocalRun::problemsFound);
     connect(m_watcher, &RunWatcher::drained, this, &LocalRun::onDrained);
     m_watcher->start();
 
@@ -77,6 +78,11 @@ bool LocalRun::start(QString *error, bool resume)
     m_process.setArguments(arguments);
     m_process.start();
     return true;
+}
+
+int LocalRun::malformedLines() const
+{
+    return m_watcher ? m_watcher->malformedLines() : 0;
 }
 
 void LocalRun::stop()

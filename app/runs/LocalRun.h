@@ -39,10 +39,13 @@ public:
     const RunConfig &config() const { return m_config; }
     const RunProgress &progress() const { return m_progress; }
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+    int malformedLines() const;
 
 signals:
     void metricsArrived(const QVector<corral::MetricRecord> &records, bool restarted);
-    void eventsArrived(const QVector<QJsonObject> &events);
+    void eventsArrived(const QVector<QJsonObject> &events, bool restarted);
+    // Lines of metrics.jsonl or events.jsonl that are no record: counted, reported, skipped.
+    void problemsFound(const QStringList &problems);
     void progressChanged();
     // After the trainer exited and all its records were delivered.
     void finished(bool ok, const QString &message);

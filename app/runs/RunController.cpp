@@ -1,6 +1,7 @@
 #include "runs/RunController.h"
 
 #include "config/ConfigLoader.h"
+#include "metrics/JsonlTailer.h"
 #include "runs/ClusterRuns.h"
 #include "runs/FollowedRun.h"
 #include "runs/LocalRun.h"
@@ -91,18 +92,31 @@ QString RunController::draftFromCheckpoint(const QString &id, const QString &che
 {
     const auto source = run(id);
     const auto cfg = source ? config(id) : std::nullopt;
-    if (!source || source->isRemote()) {
-        *error = tr("only a run on this machine can be continued here (a cluster run: Resume resubmits it)");
+    if (!source || source->state == RunState::Draft) {
+        *error = tr("only a run that has checkpoints can be continued");
         return {};
     }
     if (!cfg) {
         *error = tr("the run has no config");
         return {};
     }
-    const QString draft = addDraft(*cfg, source->name + QStringLiteral("-from-") + QFileInfo(checkpointDir).fileName());
-    m_resumeFrom.insert(draft, checkpointDir);
-    emit message(tr("Start %1 to continue from %2").arg(run(draft)->name, checkpointDir));
+    const QString name = checkpointDir.section(QLatin1Char('/'), -1, -1, QString::SectionSkipEmpty);
+    const QString draft = addDraft(*cfg, source->name + QStringLiteral("-from-") + name);
+    m_resumeFrom.insert(draft, {source->profile, checkpointDir});
+    if (source->isRemote()) {
+        setDraftProfile(draft, source->profile);
+        emit message(tr("Submit %1 to %2 to continue from %3 there").arg(run(draft)->name, source->profile, checkpointDir));
+    } else {
+        emit message(tr("Start %1 to continue from %2").arg(run(draft)->name, checkpointDir));
+    }
     return draft;
+}
+
+std::optional<RunController::StartingPoint> RunController::startingPoint(const QString &id) const
+{
+    if (auto it = m_resumeFrom.constFind(id); it != m_resumeFrom.constEnd())
+        return *it;
+    return std::nullopt;
 }
 
 std::optional<RunConfig> RunController::config(const QString &id)
@@ -131,15 +145,19 @@ std::optional<RunConfig> RunController::config(const QString &id)
     return std::nullopt;
 }
 
-void RunController::setDraftProfile(const QString &id, const QString &profile)
+QString RunController::draftProfile(const QString &id) const
 {
     const auto entry = run(id);
-    if (!entry || entry->state != RunState::Draft)
+    return entry && entry->state == RunState::Draft ? entry->meantFor : QString();
+}
+
+void RunController::setDraftProfile(const QString &id, const QString &profile)
+{
+    auto entry = run(id);
+    if (!entry || entry->state != RunState::Draft || entry->meantFor == profile)
         return;
-    if (profile.isEmpty())
-        m_draftProfiles.remove(id);
-    else
-        m_draftProfiles.insert(id, profile);
+    entry->meantFor = profile;  // the run list's Profile column shows it
+    m_runs.updateRun(*entry);
 }
 
 void RunController::setDraftConfig(const QString &id, const RunConfig &config)
@@ -197,8 +215,10 @@ void RunController::followFolder(const QString &id, bool trustFileState)
     m_followed.insert(id, followed);
     connect(followed, &FollowedRun::metricsArrived, this,
             [this, id](const QVector<MetricRecord> &records, bool restarted) { m_series.appendMetrics(id, records, restarted); });
-    connect(followed, &FollowedRun::eventsArrived, this,
-            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
+    connect(followed, &FollowedRun::eventsArrived, this, [this, id](const QVector<QJsonObject> &events, bool restarted) {
+        m_series.appendEvents(id, events, restarted);
+    });
+    connect(followed, &FollowedRun::problemsFound, this, [this, id](const QStringList &problems) { reportProblems(id, problems); });
     connect(followed, &FollowedRun::progressChanged, this, [this, id, followed, trustFileState]() {
         const auto current = run(id);
         if (!current || m_active.contains(id))
@@ -246,6 +266,10 @@ bool RunController::startLocal(const QString &id, QString *error)
         *error = tr("only a draft can be started");
         return false;
     }
+    if (const auto from = startingPoint(id); from && from->profile != QLatin1StringView("local")) {
+        *error = tr("it continues from %1 on %2: submit it to %2").arg(from->checkpoint, from->profile);
+        return false;
+    }
     return launch(id, /*resume=*/false, error);
 }
 
@@ -284,11 +308,13 @@ bool RunController::launch(const QString &id, bool resume, QString *error)
         followed->deleteLater();
     m_series.resetRun(id);
     auto *local = new LocalRun(*cfg, id, m_services.trainerPath, this);
-    local->setResumeFrom(resume ? QString() : m_resumeFrom.value(id));
+    local->setResumeFrom(resume ? QString() : m_resumeFrom.value(id).checkpoint);
     connect(local, &LocalRun::metricsArrived, this,
             [this, id](const QVector<MetricRecord> &records, bool restarted) { m_series.appendMetrics(id, records, restarted); });
-    connect(local, &LocalRun::eventsArrived, this,
-            [this, id](const QVector<QJsonObject> &events) { m_series.appendEvents(id, events); });
+    connect(local, &LocalRun::eventsArrived, this, [this, id](const QVector<QJsonObject> &events, bool restarted) {
+        m_series.appendEvents(id, events, restarted);
+    });
+    connect(local, &LocalRun::problemsFound, this, [this, id](const QStringList &problems) { reportProblems(id, problems); });
     connect(local, &LocalRun::progressChanged, this, [this, id, local]() {
         if (auto entry = run(id)) {
             entry->step = local->progress().step;
@@ -313,6 +339,12 @@ bool RunController::launch(const QString &id, bool resume, QString *error)
     update(entry);
     emit message(tr("Started %1 in %2").arg(entry.name, id));
     return true;
+}
+
+void RunController::reportProblems(const QString &id, const QStringList &problems)
+{
+    const auto entry = run(id);
+    emit message(tr("%1: %2").arg(entry ? entry->name : id, summarizeProblems(problems)));
 }
 
 void RunController::onLocalFinished(const QString &id, bool ok, const QString &text)

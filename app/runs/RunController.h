@@ -61,19 +61,27 @@ public:
     void restoreRuns();
     QString addDraft(const RunConfig &config, const QString &name);  // returns its id
     QString duplicate(const QString &id);  // a new draft with the same config
-    // A new draft with the config of local run `id` whose first start continues from
-    // `checkpointDir` (corral-train --resume CHECKPOINT: its step, adapter, optimizer and data
-    // position) in a folder of its own; empty with `error` when it cannot.
+    // A new draft with the config of run `id` whose first start continues from `checkpointDir`
+    // (its step, adapter, optimizer and data position) in a folder of its own; empty with `error`
+    // when it cannot. A local run's draft starts here (corral-train --resume CHECKPOINT); a
+    // cluster run's is meant for its cluster, where Submit copies the checkpoint folder into the
+    // new RUN_DIR before sbatch (RemoteRunPlan::startFrom).
     QString draftFromCheckpoint(const QString &id, const QString &checkpointDir, QString *error);
+    struct StartingPoint {
+        QString profile;     // where the checkpoint is: "local" or a cluster profile
+        QString checkpoint;  // its folder there
+    };
+    // The checkpoint a draft's first start continues from, if it has one.
+    std::optional<StartingPoint> startingPoint(const QString &id) const;
     // Follows an existing run folder (metrics.jsonl/events.jsonl); empty id and `error` if it holds no run.
     QString openRunFolder(const QString &dir, QString *error);
     // The run's config: the draft's, the one it ran with (read when first asked), or nullopt.
     std::optional<RunConfig> config(const QString &id);
     void setDraftConfig(const QString &id, const RunConfig &config);
     // The profile a draft is meant for (where its paths are browsed and checked, the profile the
-    // Submit dialog offers first); empty until set. A duplicate of a cluster run is meant for
-    // its cluster. The run list's Profile column says where a run went, so a draft's stays local.
-    QString draftProfile(const QString &id) const { return m_draftProfiles.value(id); }
+    // Submit dialog offers first, the run list's Profile column shows); empty until set. A
+    // duplicate of a cluster run is meant for its cluster.
+    QString draftProfile(const QString &id) const;
     void setDraftProfile(const QString &id, const QString &profile);
     // Starts reading the files of a listed run the app does not follow yet (curves on selection).
     void ensureFollowed(const QString &id);
@@ -98,6 +106,8 @@ signals:
 private:
     void followFolder(const QString &id, bool trustFileState);
     void onLocalFinished(const QString &id, bool ok, const QString &message);
+    // Malformed lines in a run's files: said on the status line, the run goes on.
+    void reportProblems(const QString &id, const QStringList &problems);
     bool launch(const QString &id, bool resume, QString *error);
     void update(const RunEntry &entry);
 
@@ -105,8 +115,7 @@ private:
     RunListModel m_runs;
     SeriesStore m_series;
     QHash<QString, RunConfig> m_configs;
-    QHash<QString, QString> m_draftProfiles;  // draft id → the profile it is meant for
-    QHash<QString, QString> m_resumeFrom;  // draft id → the checkpoint its first start continues from
+    QHash<QString, StartingPoint> m_resumeFrom;  // draft id → the checkpoint its first start continues from
     QHash<QString, LocalRun *> m_active;
     QHash<QString, FollowedRun *> m_followed;
     std::unique_ptr<ClusterRuns> m_cluster;

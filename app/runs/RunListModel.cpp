@@ -76,7 +76,7 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Name: return run.name;
-        case Profile: return run.profile;
+        case Profile: return run.shownProfile();
         case State: return runStateName(run.state);
         case Progress: return run.maxSteps > 0 ? QStringLiteral("%1/%2").arg(run.step).arg(run.maxSteps) : QString();
         case BestValLoss: return std::isfinite(run.bestValLoss) ? QString::number(run.bestValLoss, 'f', 4) : QString();

@@ -36,6 +36,7 @@ struct RunEntry {
     QString id;  // unique: the local run folder, or "profile:remote RUN_DIR" for cluster runs
     QString name;
     QString profile = QStringLiteral("local");
+    QString meantFor;  // a draft: the profile it is meant for, shown as its Profile; empty: not chosen
     RunState state = RunState::Draft;
     qint64 step = 0;
     qint64 maxSteps = 0;
@@ -48,6 +49,11 @@ struct RunEntry {
     std::optional<int> exitCode;
 
     bool isRemote() const { return profile != QLatin1StringView("local"); }
+    // Where it runs, or for a draft where it is meant to.
+    const QString &shownProfile() const
+    {
+        return state == RunState::Draft && !meantFor.isEmpty() ? meantFor : profile;
+    }
 };
 
 class RunListModel : public QAbstractTableModel {

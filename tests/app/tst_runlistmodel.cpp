@@ -39,6 +39,33 @@ private slots:
         QCOMPARE(model.index(1, 0).data(RunListModel::StateRole).toInt(), static_cast<int>(RunState::Running));
     }
 
+    // A draft names the profile it is meant for (the editor's "Runs on"); once it went out, the
+    // profile it runs on is what counts.
+    void aDraftShowsTheProfileItIsMeantFor()
+    {
+        RunListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        RunEntry draft;
+        draft.id = QStringLiteral("/runs/d");
+        draft.name = QStringLiteral("d");
+        model.addRun(draft);
+        QCOMPARE(model.index(0, RunListModel::Profile).data().toString(), QStringLiteral("local"));
+        QVERIFY(!draft.isRemote());
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        draft.meantFor = QStringLiteral("hpc");
+        model.updateRun(draft);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(model.index(0, RunListModel::Profile).data().toString(), QStringLiteral("hpc"));
+        QVERIFY(!draft.isRemote());  // still a draft on this machine: nothing is on hpc yet
+
+        RunEntry submitted = draft;
+        submitted.profile = QStringLiteral("other");
+        submitted.state = RunState::Pending;
+        model.updateRun(submitted);
+        QCOMPARE(model.index(0, RunListModel::Profile).data().toString(), QStringLiteral("other"));
+    }
+
     void clusterStatesDurationsAndIds()
     {
         QCOMPARE(runStateFromSlurm(SlurmJobState::Completing), RunState::Running);

@@ -116,9 +116,16 @@ private slots:
         store.appendMetrics(id, {train(1, 5, 1), train(2, 4, 2)}, /*restarted=*/true);
         QCOMPARE(store.run(id)->trainCount(), 2);
         QVERIFY(store.run(id)->generation() != generation);
-        QCOMPARE(store.run(id)->events().size(), 1);  // events.jsonl is never rewound
+        QCOMPARE(store.run(id)->events().size(), 1);  // a resume rewinds metrics.jsonl, never events.jsonl
         QCOMPARE(changed.size(), 3);
         QCOMPARE(changed.last().first().toString(), id);
+        // events.jsonl itself written anew: its events so far are void, not doubled.
+        store.appendEvents(id, {eventObject("checkpoint", 2, 2.5)});
+        QCOMPARE(store.run(id)->events().size(), 2);
+        store.appendEvents(id, {eventObject("started", 0, 0.5)}, /*restarted=*/true);
+        QCOMPARE(store.run(id)->events().size(), 1);
+        QCOMPARE(store.run(id)->events().first().kind, RunEvent::Kind::Started);
+        QCOMPARE(store.run(id)->trainCount(), 2);  // the points stay
         store.resetRun(id);
         QCOMPARE(store.run(id)->pointCount(), 0);
         QCOMPARE(store.run(id)->events().size(), 0);

@@ -17,6 +17,7 @@
 #include "remote/ShellCommand.h"
 #include "remote/ShellQuote.h"
 #include "remote/SshConnection.h"
+#include "runs/RunListModel.h"
 #include "slurm/ClusterPaths.h"
 #include "slurm/ClusterSession.h"
 #include "slurm/RemoteRunPlan.h"
@@ -410,6 +411,9 @@ private slots:
         QVERIFY(!editor->pathBrowser()->isLocal());
         QCOMPARE(editor->pathBrowser()->location(), QStringLiteral("fixture (cluster)"));
         QCOMPARE(window.controller().draftProfile(window.selectedRunId()), QStringLiteral("fixture"));
+        const RunListModel &runs = *window.runModel();
+        const QModelIndex row = runs.index(runs.rowOf(window.selectedRunId()), RunListModel::Profile);
+        QCOMPARE(row.data().toString(), QStringLiteral("fixture"));  // the run list says so too
         // The data file is this machine's (it goes up with Submit); the rest is looked for there.
         QTRY_COMPARE_WITH_TIMEOUT(editor->pathCheckStatus(), QStringLiteral("Paths found on fixture (cluster)"), 20000);
         QVERIFY(window.isConfigValid());
@@ -429,6 +433,7 @@ private slots:
         emit combo->activated(0);
         QVERIFY(editor->pathBrowser()->isLocal());
         QVERIFY(editor->pathCheckStatus().isEmpty());
+        QCOMPARE(row.data().toString(), QStringLiteral("local"));
     }
 
     // Last: stops sshd. A listing then fails on the status line, naming the host.
