@@ -319,10 +319,11 @@ void CheckpointBrowser::updateActions()
     m_choose->setEnabled(one && !one->chosen);
     m_downloadButton->setEnabled(one && run.isRemote() && !busy);
     m_downloadButton->setVisible(run.isRemote());
-    // A cluster run continues on the cluster (Resume resubmits it); here only local ones.
-    m_resume->setEnabled(one && one->complete && !run.isRemote());
-    m_resume->setToolTip(run.isRemote() ? tr("A cluster run continues on the cluster: Resume in the toolbar resubmits it "
-                                             "from its newest checkpoint")
+    // A new run continues where the checkpoint is: here, or on the run's cluster.
+    m_resume->setEnabled(one && one->complete);
+    m_resume->setToolTip(run.isRemote() ? tr("A new run on %1 that continues from this checkpoint (Submit copies it into "
+                                             "the new run's folder there)")
+                                                .arg(run.profile)
                                         : tr("Start a new run that continues from this checkpoint"));
     m_exportButton->setEnabled(one && !busy && !localCopyOf(run, *one).isEmpty());
     m_exportButton->setToolTip(one && run.isRemote() && localCopyOf(run, *one).isEmpty()

@@ -61,7 +61,7 @@ bool CheckpointBrowser::markSelectedChosen()
 bool CheckpointBrowser::resumeFromSelected()
 {
     const CheckpointInfo *one = singleSelected();
-    if (!one || !one->complete || runOf(m_current).isRemote())
+    if (!one || !one->complete)
         return false;
     emit resumeRequested(m_current, one->path);
     return true;

@@ -116,8 +116,12 @@ void SubmitDialog::replan()
     m_plan = RemoteRunPlan{};
     const auto run = m_controller.run(m_runId);
     const auto config = m_controller.config(m_runId);
+    const auto from = m_controller.startingPoint(m_runId);
     if (!run || !config || run->state != RunState::Draft) {
         m_problem = tr("Only a draft run can be submitted.");
+    } else if (from && from->profile != profile()) {
+        // A checkpoint is continued where it is: it is not carried between machines.
+        m_problem = tr("This run continues from %1 on %2: submit it to %2.").arg(from->checkpoint, from->profile);
     } else if (profile() == QLatin1StringView("local")) {
         m_where->setText(run->runDir);
         m_script->setReadOnly(true);
@@ -150,6 +154,11 @@ void SubmitDialog::replan()
                 m_problem = QString::fromStdString(plan.error().toString());
             } else {
                 m_plan = plan.value();
+                if (from) {
+                    m_plan.startFrom = from->checkpoint;
+                    m_plan.notes << tr("continues from %1: copied into %2/checkpoints/ before sbatch")
+                                        .arg(from->checkpoint, m_plan.runDir);
+                }
                 m_where->setText(QStringLiteral("%1 on %2").arg(m_plan.runDir, p->ssh.host));
                 m_script->setReadOnly(false);
                 m_script->setPlainText(m_plan.script);

@@ -169,7 +169,7 @@ void ClusterSession::uploadAndQueue(const RemoteRunPlan &plan, const QString &na
         promise->finish();
     };
     const QString runYaml = QString::fromUtf8(plan.runYaml());
-    const SubmitRequest request{plan.runDir, plan.runYaml(), plan.script};
+    const SubmitRequest request{plan.runDir, plan.runYaml(), plan.script, plan.startFrom};
     const int delayMs = m_retryDelayMs;
     // Every step before sbatch can be repeated, so a dropped connection is waited out: folders
     // made with mkdir -p, uploads continued where they broke off, run.yaml and job.sbatch written

@@ -25,6 +25,7 @@ struct RemoteRunPlan {
     QList<FileUpload> uploads;
     QStringList notes;         // one line each, for the submit dialog
     QString script;            // job.sbatch as rendered from the template (the person may edit it)
+    QString startFrom;         // a checkpoint folder on the cluster the run continues from; empty: none
 
     QByteArray runYaml() const;
     qint64 uploadBytes() const;

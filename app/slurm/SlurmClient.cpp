@@ -28,6 +28,29 @@ Result<CommandResult> runChecked(SshWorker &worker, const QStringList &argv, int
     return result;
 }
 
+// Copies the checkpoint folder `from` into RUN_DIR/checkpoints/ under its own name, on the
+// cluster. Safe to repeat after a dropped connection: the copy is made under a temporary name
+// (which the trainer also clears away) and renamed; a folder already in place is kept.
+Status copyStartingCheckpoint(SshWorker &worker, const QString &from, const QString &runDir, int timeoutMs)
+{
+    const QString name = from.section(QLatin1Char('/'), -1, -1, QString::SectionSkipEmpty);
+    if (name.isEmpty())
+        return makeError(ErrorCode::InvalidArgument, QStringLiteral("no checkpoint folder in '%1'").arg(from).toStdString());
+    const QString folder = runDir + QStringLiteral("/checkpoints");
+    const QString target = folder + QLatin1Char('/') + name;
+    if (worker.sftp().stat(target))
+        return okStatus();
+    const QString part = folder + QStringLiteral("/.tmp-copy-") + name;
+    for (const QStringList &argv : {QStringList{QStringLiteral("rm"), QStringLiteral("-rf"), QStringLiteral("--"), part},
+                                    QStringList{QStringLiteral("mkdir"), QStringLiteral("-p"), QStringLiteral("--"), folder},
+                                    QStringList{QStringLiteral("cp"), QStringLiteral("-a"), QStringLiteral("--"), from, part},
+                                    QStringList{QStringLiteral("mv"), QStringLiteral("-T"), QStringLiteral("--"), part, target}}) {
+        if (auto done = runChecked(worker, argv, timeoutMs); !done)
+            return done.error();
+    }
+    return okStatus();
+}
+
 QStringList missingFrom(const QStringList &ids, const JobStatuses &known)
 {
     QStringList missing;
@@ -57,6 +80,8 @@ Status SlurmClient::prepareOnWorker(SshWorker &worker, const SubmitRequest &requ
         worker.noteFailure(st.error());
         return st.error();
     }
+    if (!request.startFrom.isEmpty())
+        return copyStartingCheckpoint(worker, request.startFrom, request.runDir, timeoutMs);
     return okStatus();
 }
 

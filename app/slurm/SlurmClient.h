@@ -22,6 +22,9 @@ struct SubmitRequest {
     QString runDir;      // absolute remote RUN_DIR; created with logs/
     QByteArray runYaml;  // RUN_DIR/run.yaml
     QString script;      // RUN_DIR/job.sbatch (SbatchScript::render)
+    // A checkpoint folder on the cluster (of another run) to continue from: copied to
+    // RUN_DIR/checkpoints/ before sbatch, where the job's --resume auto finds it. Empty: none.
+    QString startFrom;
 };
 
 class SlurmClient {

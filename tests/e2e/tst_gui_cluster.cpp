@@ -13,10 +13,14 @@
 #include "profiles/ProfileStore.h"
 #include "runs/ClusterRuns.h"
 #include "runs/RunStore.h"
+#include "CheckpointBrowser.h"
 #include "ConnectionStatusBar.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMessageBox>
 #include <QPointer>
 #include <QProcess>
@@ -37,6 +41,7 @@ class TestGuiCluster : public QObject {
     test::ClusterFixture m_cluster;
     QTemporaryDir m_local;
     QString m_dist;
+    QString m_completedRun;  // the run aSubmittedRunIsFollowedToCompletedWithItsLogs finished
     std::unique_ptr<ProfileStore> m_profiles;
     std::unique_ptr<RunStore> m_store;
 
@@ -213,6 +218,57 @@ private slots:
         QVERIFY(std::any_of(stored.value().begin(), stored.value().end(), [](const StoredRun &r) {
             return r.name == QLatin1StringView("gui-demo") && r.status.state == SlurmJobState::Completed;
         }));
+        m_completedRun = id;
+    }
+
+    // "Resume from here" on a cluster run's checkpoint: a new draft meant for that cluster, whose
+    // submission copies the checkpoint into its own RUN_DIR, so the job's --resume auto continues
+    // from it (and from its own checkpoints after a requeue).
+    void aNewRunContinuesFromAClusterCheckpointOnTheCluster()
+    {
+        if (m_completedRun.isEmpty())
+            QSKIP("needs the run that aSubmittedRunIsFollowedToCompletedWithItsLogs completes (it failed above)");
+        MainWindow window(services());
+        window.show();
+        window.selectRun(m_completedRun);
+        CheckpointBrowser *browser = window.checkpoints();
+        window.detailTabs()->setCurrentWidget(browser);
+        QTRY_VERIFY_WITH_TIMEOUT(browser->indexOf(m_completedRun) && !browser->indexOf(m_completedRun)->checkpoints.isEmpty(),
+                                 30000);
+        const QString source = runOf(window, m_completedRun).runDir + QStringLiteral("/checkpoints/step-00000003");
+        QVERIFY(QFileInfo(source).isDir());  // the fixture's cluster filesystem is this machine's
+        browser->selectSteps({3});
+        QVERIFY(browser->resumeFromSelected());
+        const QString draft = window.selectedRunId();
+        QCOMPARE(runOf(window, draft).state, RunState::Draft);
+        QCOMPARE(window.controller().draftProfile(draft), QStringLiteral("fixture"));
+        QCOMPARE(window.controller().startingPoint(draft)->checkpoint, source);
+        QString error;
+        QVERIFY(!window.controller().startLocal(draft, &error));  // the checkpoint is not here
+        QVERIFY2(error.contains(QStringLiteral("submit it to fixture")), qPrintable(error));
+
+        QStringList notes;
+        const QString id = submitVia(window, QStringLiteral("fixture"), [&](SubmitDialog &dialog) { notes = dialog.uploads(); });
+        QVERIFY(!id.isEmpty());
+        QVERIFY2(notes.join(u'\n').contains(QStringLiteral("continues from %1").arg(source)), qPrintable(notes.join(u'\n')));
+        QTRY_COMPARE_WITH_TIMEOUT(runOf(window, id).state, RunState::Finished, 180000);
+        const QString runDir = runOf(window, id).runDir;
+        QVERIFY(runDir != runOf(window, m_completedRun).runDir);
+        QVERIFY(QFileInfo(runDir + QStringLiteral("/checkpoints/step-00000003/adapter_model.safetensors")).isFile());
+        // It went on from step 3: a "resumed" event at step 3, and train records for steps 4-6 only.
+        QFile events(runDir + QStringLiteral("/events.jsonl"));
+        QVERIFY(events.open(QIODevice::ReadOnly));
+        const QByteArray firstEvent = events.readLine();
+        QVERIFY2(firstEvent.contains("\"kind\":\"resumed\"") && firstEvent.contains("\"step\":3"), firstEvent.constData());
+        QFile metrics(runDir + QStringLiteral("/metrics.jsonl"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        QList<qint64> trainSteps;
+        for (const QByteArray &line : metrics.readAll().split('\n')) {
+            const QJsonObject record = QJsonDocument::fromJson(line).object();
+            if (record.value(QStringLiteral("kind")).toString() == QLatin1StringView("train"))
+                trainSteps << record.value(QStringLiteral("step")).toInteger();
+        }
+        QCOMPARE(trainSteps, (QList<qint64>{4, 5, 6}));
     }
 
     void aFailedJobShowsItsReasonAndStderrTailAtOnce()
@@ -262,7 +318,8 @@ private slots:
                 states << run.name + QLatin1Char('=') + runStateName(run.state);
         }
         states.sort();
-        QCOMPARE(states, (QStringList{QStringLiteral("gui-demo=COMPLETED"), QStringLiteral("gui-fails=FAILED"),
+        QCOMPARE(states, (QStringList{QStringLiteral("gui-demo-from-step-00000003=COMPLETED"),
+                                      QStringLiteral("gui-demo=COMPLETED"), QStringLiteral("gui-fails=FAILED"),
                                       QStringLiteral("gui-sleeps=CANCELLED")}));
     }
 

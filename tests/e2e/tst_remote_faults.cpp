@@ -181,14 +181,14 @@ private slots:
         ClusterProfile p = profile(tool("sleeper"));
         p.environmentSetup = {QStringLiteral("export CORRAL_SLEEP=12")};
         const QString running = p.workRoot + QStringLiteral("/ctld-running");
-        const auto runningId = await(slurm.submit({running, QByteArrayLiteral("{}\n"), renderScript(p, QStringLiteral("runs"), running)}));
+        const auto runningId = await(slurm.submit({running, QByteArrayLiteral("{}\n"), renderScript(p, QStringLiteral("runs"), running), {}}));
         QVERIFY(runningId);
         REQUIRE_OK(*runningId);
         // One that waits the whole time: held, so it is PENDING before, during and after.
         const QString held = p.workRoot + QStringLiteral("/ctld-held");
         QString heldScript = renderScript(p, QStringLiteral("held"), held);
         heldScript.replace(QStringLiteral("#!/bin/bash\n"), QStringLiteral("#!/bin/bash\n#SBATCH --hold\n"));
-        const auto heldId = await(slurm.submit({held, QByteArrayLiteral("{}\n"), heldScript}));
+        const auto heldId = await(slurm.submit({held, QByteArrayLiteral("{}\n"), heldScript, {}}));
         QVERIFY(heldId);
         REQUIRE_OK(*heldId);
 

@@ -307,7 +307,7 @@ private slots:
                                    "done\n"
                                    "echo '{\"kind\":\"finished\",\"step\":40}' >> events.jsonl\n")
                                    .arg(shellQuote(dir));
-        const auto id = await(slurm.submit({dir, QByteArrayLiteral("{}\n"), script}), 60000);
+        const auto id = await(slurm.submit({dir, QByteArrayLiteral("{}\n"), script, {}}), 60000);
         QVERIFY(id);
         REQUIRE_OK(*id);
         StoredRun run;

@@ -63,7 +63,7 @@ class TestSlurmCluster : public QObject {
         const auto script = SbatchScript::render(QString::fromUtf8(templateFile.readAll()), {p, jobName, runDir});
         if (!script)
             return {QString(), QString::fromStdString(script.error().toString())};
-        const auto id = await(m_slurm->submit({runDir, runYaml.isEmpty() ? QByteArray("{}\n") : runYaml, script.value()}));
+        const auto id = await(m_slurm->submit({runDir, runYaml.isEmpty() ? QByteArray("{}\n") : runYaml, script.value(), {}}));
         if (!id || !id->ok())
             return {QString(), id ? QString::fromStdString(id->error().toString()) : QStringLiteral("submit timed out")};
         return {id->value(), runDir};
@@ -273,7 +273,7 @@ private slots:
                                               "#SBATCH --output=%1/logs/slurm-%j.out\n#SBATCH --error=%1/logs/slurm-%j.err\n"
                                               "srun %2 --config %1/run.yaml --output %1 --resume auto\n")
                                    .arg(shellQuote(runDir), shellQuote(tool("corral-train")));
-        const auto id = await(m_slurm->submit({runDir, QByteArray::fromStdString(configToYaml(report.config)), script}));
+        const auto id = await(m_slurm->submit({runDir, QByteArray::fromStdString(configToYaml(report.config)), script, {}}));
         QVERIFY(id && id->ok());
         const SlurmJobStatus end = waitForEnd(id->value(), 180000);
         if (end.state != SlurmJobState::Completed) {
