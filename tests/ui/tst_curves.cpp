@@ -13,6 +13,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstdlib>
 
 using namespace corral;
 
@@ -266,6 +267,55 @@ private slots:
         QVERIFY(chart->toolTipAt(QPoint(1, 1)).isEmpty());  // outside the plot
     }
 
+    // Every marker kind has its own row, legend entry and tooltip: checkpoint, eval, early stop,
+    // preemption, and the resume of a requeued job.
+    void everyEventKindIsMarkedOnItsOwnRow()
+    {
+        SeriesStore store;
+        fill(store, kRunA, 200, 1.0);  // with checkpoints at steps 100 and 200
+        auto event = [](const char *kind, int step, const QJsonObject &more = {}) {
+            QJsonObject e = more;
+            e.insert(QStringLiteral("kind"), QString::fromLatin1(kind));
+            e.insert(QStringLiteral("step"), step);
+            e.insert(QStringLiteral("time"), 1000.0 + step);
+            return e;
+        };
+        store.appendEvents(kRunA, {event("eval", 40, {{QStringLiteral("val_loss"), 2.5}}),
+                                   event("preempted", 120, {{QStringLiteral("signal"), QStringLiteral("SIGUSR1")}}),
+                                   event("resumed", 130),
+                                   event("early_stop", 180, {{QStringLiteral("best_step"), 150},
+                                                             {QStringLiteral("best_val_loss"), 2.25}})});
+        CurvesPanel panel(store);
+        panel.resize(1000, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.setRuns({{kRunA, QStringLiteral("run A")}});
+        MetricChart *chart = panel.chart();
+        chart->refreshNow();
+        QCOMPARE(chart->markerCount(), 6);
+        const QStringList legend{QStringLiteral("run A · train loss"), QStringLiteral("run A · val loss"),
+                                 QStringLiteral("checkpoint"),         QStringLiteral("eval"),
+                                 QStringLiteral("early stop"),         QStringLiteral("preempted"),
+                                 QStringLiteral("resumed (requeue)")};
+        QTRY_COMPARE(visibleLegendLabels(chart->chart()), legend);
+        // Rows in the table's order, from 3 % above the bottom in steps of 4 %.
+        const struct {
+            int step;
+            int row;
+            const char *says;
+        } expected[] = {{100, 0, "checkpoint at step 100"},
+                        {40, 1, "eval at step 40: val loss 2.5"},
+                        {180, 2, "early stop at step 180"},
+                        {120, 3, "preempted by SIGUSR1 at step 120"},
+                        {130, 4, "resumed from step 130"}};
+        const auto [low, high] = chart->yRange();
+        for (const auto &e : expected) {
+            const QPointF at = chart->chart()->mapToPosition(QPointF(e.step, low + (high - low) * (0.03 + 0.04 * e.row)));
+            const QString tip = chart->toolTipAt(chart->mapFromScene(chart->chart()->mapToScene(at)));
+            QVERIFY2(tip.contains(QLatin1StringView(e.says)), qPrintable(QStringLiteral("%1: %2").arg(QLatin1StringView(e.says), tip)));
+        }
+    }
+
     void exportsThePictureAndTheData()
     {
         SeriesStore store;
@@ -281,6 +331,21 @@ private slots:
         QVERIFY(panel.chart()->exportPng(png));
         const QImage image(png);
         QCOMPARE(image.size(), panel.chart()->size() * panel.chart()->devicePixelRatio());
+        // The picture holds the curves: a line's worth of pixels in each run's colour (near it:
+        // antialiased edges blend).
+        for (const QString &id : {kRunA, kRunB}) {
+            const QColor colour = panel.colors().colorFor(id);
+            int near = 0;
+            for (int y = 0; y < image.height(); ++y) {
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor p = image.pixelColor(x, y);
+                    near += std::abs(p.red() - colour.red()) + std::abs(p.green() - colour.green())
+                                + std::abs(p.blue() - colour.blue())
+                            < 60;
+                }
+            }
+            QVERIFY2(near >= 200, qPrintable(QStringLiteral("%1: %2 pixels").arg(id).arg(near)));
+        }
         const QString csv = dir.filePath(QStringLiteral("c.csv"));
         QVERIFY(panel.chart()->exportCsv(csv));
         QFile f(csv);
