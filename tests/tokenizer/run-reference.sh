@@ -3,7 +3,9 @@
 # WORK_DIR (once; later runs reuse it, offline too) and runs reference.mjs there.
 #   run-reference.sh CORRAL_TRAIN WORK_DIR
 # Exits 77, which ctest reports as skipped, with the reason on stdout and stderr, when node or
-# npm is missing or the package cannot be installed (no network).
+# npm is missing or the package cannot be installed (no network). With
+# CORRAL_REQUIRE_TOKENIZER_REFERENCE=1 (CI sets it: CI reaches the npm registry) those are
+# failures instead, so the 100 % match is never skipped silently where it can be checked.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 trainer=$1
@@ -11,6 +13,10 @@ work=$2
 version=$(sed -n 's/.*"llama3-tokenizer-js": *"\([^"]*\)".*/\1/p' "$here/package.json")
 
 skip() {
+    if [ "${CORRAL_REQUIRE_TOKENIZER_REFERENCE:-}" = 1 ]; then
+        echo "tokenizer_reference: FAILED, required here (CORRAL_REQUIRE_TOKENIZER_REFERENCE=1): $*" >&2
+        exit 1
+    fi
     echo "SKIPPED tokenizer_reference: $*"
     echo "SKIPPED tokenizer_reference: $*" >&2
     exit 77
