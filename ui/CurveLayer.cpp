@@ -58,6 +58,7 @@ void CurveLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWid
             m_pixels[i] = QPointF(m_plot.left() + (p.x() - m_x.first) * sx, m_plot.bottom() - (yOf(p.y()) - y0) * sy);
         }
         painter->setPen(line.pen);
+        painter->setRenderHint(QPainter::Antialiasing, line.antialiased);
         painter->drawPolyline(m_pixels);
         if (line.dots) {
             painter->setBrush(line.pen.color());

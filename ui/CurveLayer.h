@@ -22,6 +22,10 @@ public:
         QList<QPointF> points;  // value coordinates, x ascending
         QPen pen;
         bool dots = false;  // a dot on every point (evaluations, while there is room)
+        // Drawn with antialiasing. A line with more points than pixel columns is a min/max
+        // envelope, a vertical span per column: antialiasing its thousands of short, steep
+        // segments costs some 25 ms a frame (bench_render) and changes little that shows.
+        bool antialiased = true;
     };
 
     explicit CurveLayer(QGraphicsItem *parent = nullptr);

@@ -221,12 +221,14 @@ void MetricChart::updateSmoothing(Curve &curve, const RunSeries &run)
     const SeriesRef ref = run.series(curve.metric, m_xAxis);
     if (curve.generation != run.generation() || curve.weight != m_smoothing || curve.smoothed.size() > ref.size()) {
         curve.smoothed.clear();
+        curve.smoothedSummary.reset();
         curve.ema = EmaSmoother(m_smoothing);
         curve.generation = run.generation();
         curve.weight = m_smoothing;
     }
     for (qsizetype i = curve.smoothed.size(); i < ref.size(); ++i)
         curve.smoothed.append(curve.ema.push((*ref.y)[i]));
+    curve.smoothedSummary.extend(curve.smoothed);
 }
 
 void MetricChart::updateLayer()
@@ -239,7 +241,7 @@ void MetricChart::updateLayer()
             continue;
         QColor faint = curve->legend->pen().color();
         faint.setAlpha(70);
-        lines.push_back({curve->raw, QPen(faint, 1.0), false});
+        lines.push_back({curve->raw, QPen(faint, 1.0), false, curve->raw.size() <= width});
     }
     for (const auto &curve : m_curves) {
         QPen pen = curve->legend->pen();
@@ -249,7 +251,7 @@ void MetricChart::updateLayer()
         pen.setWidthF(dense ? 1.0 : 2.0);
         // Evaluations are marked with a dot while there is room for one.
         const bool dots = !isPerStep(curve->metric) && curve->line.size() * 6 < width;
-        lines.push_back({curve->line, pen, dots});
+        lines.push_back({curve->line, pen, dots, curve->line.size() <= width});
     }
     m_layer->setLines(std::move(lines));
     m_layer->setView(chart()->plotArea(), m_xView, m_yView, m_logY);
@@ -299,16 +301,23 @@ void MetricChart::refreshNow()
             continue;
         const SeriesRef ref = run->series(curve->metric, m_xAxis);
         const DownsampleRequest request{x.first, x.second, ref.xOrigin, width, m_logY};
+        // The stored values are only ever appended to within a generation (a rewritten file
+        // starts a new one): the summary can follow them by their size.
+        if (curve->valuesGeneration != run->generation()) {
+            curve->valuesSummary.reset();
+            curve->valuesGeneration = run->generation();
+        }
+        curve->valuesSummary.extend(*ref.y);
         if (isPerStep(curve->metric) && smoothing) {
             updateSmoothing(*curve, *run);
-            const Downsampled raw = downsampleMinMax(*ref.x, *ref.y, request);
-            const Downsampled smooth = downsampleMinMax(*ref.x, curve->smoothed, request);
+            const Downsampled raw = downsampleMinMax(*ref.x, *ref.y, request, &curve->valuesSummary);
+            const Downsampled smooth = downsampleMinMax(*ref.x, curve->smoothed, request, &curve->smoothedSummary);
             curve->raw = raw.points;
             curve->line = smooth.points;
             extendRange(yLo, yHi, raw.yMin, raw.yMax);
             extendRange(yLo, yHi, smooth.yMin, smooth.yMax);
         } else {
-            const Downsampled values = downsampleMinMax(*ref.x, *ref.y, request);
+            const Downsampled values = downsampleMinMax(*ref.x, *ref.y, request, &curve->valuesSummary);
             curve->line = values.points;
             extendRange(yLo, yHi, values.yMin, values.yMax);
         }

@@ -12,6 +12,7 @@
 #include "ChartKind.h"
 #include "metrics/ChunkedColumn.h"
 #include "metrics/Ema.h"
+#include "metrics/MinMaxSummary.h"
 #include "metrics/RunSeries.h"
 
 #include <QChartView>
@@ -111,7 +112,10 @@ private:
         QList<QPointF> line, raw;       // the downsampled view being drawn
         ChunkedColumn smoothed;
         EmaSmoother ema;
-        quint64 generation = ~quint64(0);
+        // Of the stored values and of `smoothed`, for the downsampler; follow `generation`.
+        MinMaxSummary valuesSummary, smoothedSummary;
+        quint64 generation = ~quint64(0);  // of `smoothed`
+        quint64 valuesGeneration = ~quint64(0);
         double weight = -1;
     };
     struct Marker {

@@ -41,10 +41,52 @@ void scanExtremes(const double *values, qsizetype n, qsizetype first, Extremes &
     e = {lowest, highest, lo, hi, count};
 }
 
+template<bool PositiveOnly>
+void scanSpan(const ChunkedColumn &y, qsizetype begin, qsizetype end, Extremes &e)
+{
+    y.forEachSpan(begin, end, [&e](const double *values, qsizetype n, qsizetype first) {
+        scanExtremes<PositiveOnly>(values, n, first, e);
+    });
+}
+
+// The extremes of y[begin, end): the values before the first whole group and after the last
+// read one by one, the whole groups between taken from the summary. Merged in index order with
+// strict comparisons, as scanExtremes does, so the first of equal extremes wins either way.
+template<bool PositiveOnly>
+void scanColumn(const ChunkedColumn &y, const MinMaxSummary *summary, qsizetype begin, qsizetype end, Extremes &e)
+{
+    constexpr qsizetype G = MinMaxSummary::kGroupSize;
+    const qsizetype g0 = (begin + G - 1) / G;
+    const qsizetype g1 = summary ? std::min(end / G, summary->groups()) : 0;
+    if (g1 - g0 < 2) {
+        scanSpan<PositiveOnly>(y, begin, end, e);
+        return;
+    }
+    scanSpan<PositiveOnly>(y, begin, g0 * G, e);
+    for (qsizetype g = g0; g < g1; ++g) {
+        const MinMaxSummary::Extremes &s = PositiveOnly ? summary->group(g).positive : summary->group(g).finite;
+        if (s.count == 0)
+            continue;
+        e.count += s.count;
+        if (s.lowest < e.lowest) {
+            e.lowest = s.lowest;
+            e.lo = g * G + s.lo;
+        }
+        if (s.highest > e.highest) {
+            e.highest = s.highest;
+            e.hi = g * G + s.hi;
+        }
+    }
+    scanSpan<PositiveOnly>(y, g1 * G, end, e);
+}
+
 }  // namespace
 
-Downsampled downsampleMinMax(const ChunkedColumn &x, const ChunkedColumn &y, const DownsampleRequest &req)
+Downsampled downsampleMinMax(const ChunkedColumn &x, const ChunkedColumn &y, const DownsampleRequest &req,
+                             const MinMaxSummary *summary)
 {
+    if (summary && !summary->summarises(y))
+        summary = nullptr;
     Downsampled out;
     out.yMin = out.yMax = std::numeric_limits<double>::quiet_NaN();
     const qsizetype n = std::min(x.size(), y.size());
@@ -107,15 +149,21 @@ Downsampled downsampleMinMax(const ChunkedColumn &x, const ChunkedColumn &y, con
         }
     } else {
         // Column by column: find where each pixel column's points end (x is sorted: a
-        // galloping search from where the last one ended), then one tight pass over its
-        // values for the smallest and largest drawable one.
+        // galloping search from where the last one ended, its first probe as far on as the
+        // last column was wide, which for evenly spaced steps is where it ends: two probes a
+        // column instead of some twenty, each a likely cache miss in a long column), then one
+        // pass over its values for the smallest and largest drawable one.
         const double scale = double(columns) / (ax1 - ax0);
         const auto columnOf = [&](qsizetype k) { return std::clamp(int((x[k] - ax0) * scale), 0, columns - 1); };
         const bool positiveOnly = req.positiveOnly;
         qsizetype i = i0;
+        qsizetype lastWidth = 1;
         while (i < i1) {
             const int column = columnOf(i);
-            qsizetype inside = i, past = i + 1, stride = 1;
+            qsizetype inside = i;
+            if (const qsizetype guess = std::min(i1 - 1, i + lastWidth - 1); guess > i && columnOf(guess) == column)
+                inside = guess;
+            qsizetype past = inside + 1, stride = 1;
             while (past < i1 && columnOf(past) == column) {
                 inside = past;
                 stride *= 2;
@@ -126,12 +174,11 @@ Downsampled downsampleMinMax(const ChunkedColumn &x, const ChunkedColumn &y, con
                 (columnOf(mid) == column ? inside : past) = mid;
             }
             Extremes e;
-            y.forEachSpan(i, past, [&](const double *values, qsizetype n, qsizetype first) {
-                if (positiveOnly)
-                    scanExtremes<true>(values, n, first, e);
-                else
-                    scanExtremes<false>(values, n, first, e);
-            });
+            if (positiveOnly)
+                scanColumn<true>(y, summary, i, past, e);
+            else
+                scanColumn<false>(y, summary, i, past, e);
+            lastWidth = past - i;
             if (e.lo >= 0) {
                 out.visibleCount += e.count;
                 add(std::min(e.lo, e.hi));

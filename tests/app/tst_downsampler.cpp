@@ -158,6 +158,56 @@ private slots:
         QCOMPARE(empty.points.size(), 1);  // only the neighbour to the left, for the line's continuity
     }
 
+    // The group summary changes the work, never the result: the same points, extremes and counts
+    // with and without it, on values with ties, NaNs, infinities and values <= 0, linear and log,
+    // for ranges and widths that cut groups anywhere, with the summary extended piece by piece.
+    void theSummaryGivesTheSameViewAsThePlainScan()
+    {
+        QRandomGenerator rng(7);
+        ChunkedColumn x, y;
+        MinMaxSummary summary;
+        const qsizetype n = 50000;
+        for (qsizetype i = 0; i < n; ++i) {
+            x.append(double(i));
+            const quint32 kind = rng.bounded(100);
+            y.append(kind == 0   ? std::numeric_limits<double>::quiet_NaN()
+                     : kind == 1 ? std::numeric_limits<double>::infinity()
+                     : kind < 6  ? -double(rng.bounded(3))           // zero and negatives: not on a log axis
+                                 : double(1 + rng.bounded(20)) / 4.0);  // few distinct values: many ties
+            if (rng.bounded(5000) == 0)
+                summary.extend(y);  // a part, then more: as a live run grows
+        }
+        summary.extend(y);
+        QCOMPARE(summary.groups(), n / MinMaxSummary::kGroupSize);
+        QVERIFY(summary.summarises(y));
+        int compared = 0;
+        for (int trial = 0; trial < 300; ++trial) {
+            const double a = rng.bounded(double(n)), b = rng.bounded(double(n));
+            const DownsampleRequest request{std::min(a, b), std::max(a, b), 0.0, 2 + int(rng.bounded(1600)),
+                                            trial % 2 == 1};
+            const Downsampled plain = downsampleMinMax(x, y, request);
+            const Downsampled fast = downsampleMinMax(x, y, request, &summary);
+            QCOMPARE(fast.points, plain.points);
+            QCOMPARE(fast.visibleCount, plain.visibleCount);
+            QVERIFY((std::isnan(fast.yMin) && std::isnan(plain.yMin)) || fast.yMin == plain.yMin);
+            QVERIFY((std::isnan(fast.yMax) && std::isnan(plain.yMax)) || fast.yMax == plain.yMax);
+            compared += plain.points.size();
+        }
+        QVERIFY(compared > 100000);  // the ranges were wide enough to go column by column
+
+        // A summary of another column, or one left behind by a column that shrank, is not used.
+        ChunkedColumn other;
+        for (qsizetype i = 0; i < n; ++i)
+            other.append(1.0);
+        const DownsampleRequest whole{0.0, double(n), 0.0, 800, false};
+        QCOMPARE(downsampleMinMax(x, other, whole, &summary).points, downsampleMinMax(x, other, whole).points);
+        ChunkedColumn shorter;
+        for (qsizetype i = 0; i < 1000; ++i)
+            shorter.append(y[i]);
+        summary.extend(shorter);
+        QCOMPARE(summary.groups(), 1000 / MinMaxSummary::kGroupSize);
+    }
+
     void emaMatchesTheClosedForm()
     {
         // Debiased EMA: s_i = sum_k (1-w) w^(i-k) y_k / (1 - w^(m)), over the m finite values so far.
