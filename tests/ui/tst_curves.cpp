@@ -59,6 +59,17 @@ void fill(SeriesStore &store, const QString &id, int steps, double scale)
     store.appendEvents(id, {event("started", 0), event("checkpoint", steps / 2), event("checkpoint", steps)});
 }
 
+// The panel shown at 1000 × 700 with `runs` overlaid; false if the window never appeared.
+bool showRuns(CurvesPanel &panel, const QList<ChartRun> &runs)
+{
+    panel.resize(1000, 700);
+    panel.show();
+    if (!QTest::qWaitForWindowExposed(&panel))
+        return false;
+    panel.setRuns(runs);
+    return true;
+}
+
 QStringList visibleLegendLabels(QChart *chart)
 {
     QStringList labels;
@@ -80,11 +91,8 @@ private slots:
         fill(store, kRunA, 300, 1.0);
         fill(store, kRunB, 200, 1.2);
         CurvesPanel panel(store);
-        panel.resize(1000, 700);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(showRuns(panel, {{kRunA, QStringLiteral("run A")}, {kRunB, QStringLiteral("run B")}}));
         MetricChart *chart = panel.chart();
-        panel.setRuns({{kRunA, QStringLiteral("run A")}, {kRunB, QStringLiteral("run B")}});
 
         const QList<QLineSeries *> a = chart->seriesOf(kRunA);
         const QList<QLineSeries *> b = chart->seriesOf(kRunB);
@@ -175,10 +183,7 @@ private slots:
         SeriesStore store;
         fill(store, kRunA, 1000, 1.0);
         CurvesPanel panel(store);
-        panel.resize(1000, 700);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        panel.setRuns({{kRunA, QStringLiteral("run A")}});
+        QVERIFY(showRuns(panel, {{kRunA, QStringLiteral("run A")}}));
         MetricChart *chart = panel.chart();
         const QRectF plot = chart->chart()->plotArea();
         const QPoint centre = chart->mapFromScene(chart->chart()->mapToScene(plot.center()));
@@ -221,10 +226,7 @@ private slots:
         SeriesStore store;
         fill(store, kRunA, 400, 1.0);
         CurvesPanel panel(store);
-        panel.resize(1000, 700);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        panel.setRuns({{kRunA, QStringLiteral("run A")}});
+        QVERIFY(showRuns(panel, {{kRunA, QStringLiteral("run A")}}));
         MetricChart *chart = panel.chart();
         chart->setLogY(true);
         QVERIFY(!chart->chart()->axes(Qt::Vertical).isEmpty());
@@ -242,10 +244,7 @@ private slots:
         SeriesStore store;
         fill(store, kRunA, 200, 1.0);
         CurvesPanel panel(store);
-        panel.resize(1000, 700);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        panel.setRuns({{kRunA, QStringLiteral("run A")}});
+        QVERIFY(showRuns(panel, {{kRunA, QStringLiteral("run A")}}));
         panel.setSmoothingPercent(0);
         MetricChart *chart = panel.chart();
         chart->refreshNow();
@@ -286,10 +285,7 @@ private slots:
                                    event("early_stop", 180, {{QStringLiteral("best_step"), 150},
                                                              {QStringLiteral("best_val_loss"), 2.25}})});
         CurvesPanel panel(store);
-        panel.resize(1000, 700);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        panel.setRuns({{kRunA, QStringLiteral("run A")}});
+        QVERIFY(showRuns(panel, {{kRunA, QStringLiteral("run A")}}));
         MetricChart *chart = panel.chart();
         chart->refreshNow();
         QCOMPARE(chart->markerCount(), 6);
@@ -322,10 +318,7 @@ private slots:
         fill(store, kRunA, 300, 1.0);
         fill(store, kRunB, 100, 1.1);
         CurvesPanel panel(store);
-        panel.resize(1000, 700);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        panel.setRuns({{kRunA, QStringLiteral("run A")}, {kRunB, QStringLiteral("run B")}});
+        QVERIFY(showRuns(panel, {{kRunA, QStringLiteral("run A")}, {kRunB, QStringLiteral("run B")}}));
         QTemporaryDir dir;
         const QString png = dir.filePath(QStringLiteral("c.png"));
         QVERIFY(panel.chart()->exportPng(png));
