@@ -89,6 +89,14 @@ TEST(Cli, EvaluateAndExportAFinishedRun)
                 lastVal = j.at("loss").get<double>();
         }
     }
+    // The summary line says it too, to the digits the log keeps (an earlier fixed-point figure
+    // once left stdout at one significant digit: "val loss 6 -> 4").
+    const size_t done = out.text.find("done: 4 steps, val loss ");
+    ASSERT_NE(done, std::string::npos) << out.text;
+    const size_t arrow = out.text.find(" -> ", done);
+    ASSERT_NE(arrow, std::string::npos) << out.text;
+    EXPECT_NEAR(std::stod(out.text.substr(arrow + 4)), lastVal, 1e-4) << out.text.substr(done, 80);
+
     // evaluate: the run's best checkpoint, on the run's own config, gives the logged val loss.
     out = run("evaluate --checkpoint " + runDir);
     ASSERT_EQ(out.exitCode, 0) << out.text;

@@ -127,7 +127,7 @@ Status Trainer::setup()
           << m_config.lora.rank << "), " << (m->bf16 ? "bf16 autocast" : "float32") << "; base weights "
           << std::fixed << std::setprecision(1) << static_cast<double>(m->model->baseWeightBytes()) / (1 << 20)
           << " MiB (" << (m_config.model.quantize == "int8" ? "int8 linear layers" : "not quantised") << ")\n"
-          << std::defaultfloat
+          << std::defaultfloat << std::setprecision(6)  // the stream is stdout: later figures keep their digits
           << "data: " << m->data.train.documents << " train / " << m->data.val.documents << " val documents, "
           << m->data.train.size() << " / " << m->data.val.size() << " sequences of up to " << m_config.data.max_seq_len
           << " tokens, " << m->data.train.targets << " / " << m->data.val.targets << " loss targets"
