@@ -1,9 +1,11 @@
 // corral_screenshots: builds the state the README's screenshots show — local runs, cluster runs
 // on the real sshd + SLURM fixture (completed, failed, cancelled), the profile dialog after
-// Connect — through the same calls the tests make, on a real X display (Xvfb), and captures the
+// Connect, the config editor with the Llama 3.2 1B preset meant for a profile of 16 GiB GPUs —
+// through the same calls the tests make, on a real X display (Xvfb), and captures the
 // screen with ImageMagick's `import`. Run by tests/e2e/take-screenshots; not a test.
 //   corral_screenshots OUTPUT_DIR
 #include "ClusterFixture.h"
+#include "ConfigEditor.h"
 #include "LogsPanel.h"
 #include "MainWindow.h"
 #include "ProfileEditor.h"
@@ -15,6 +17,7 @@
 #include "runs/RunStore.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDeadlineTimer>
 #include <QHeaderView>
 #include <QMessageBox>
@@ -143,7 +146,13 @@ int main(int argc, char **argv)
     hpc.ssh.host = QStringLiteral("login.hpc.example.org");
     hpc.ssh.user = QStringLiteral("alice");
     hpc.workRoot = QStringLiteral("/scratch/alice/corral");
-    for (const ClusterProfile &p : {fixture, old, slow, hpc})
+    // The fixture again, described as a partition of four 16 GiB GPUs: the editor's estimate
+    // measures the 1B preset against it, and its paths are checked on the fixture over SFTP.
+    ClusterProfile a4000 = fixture;
+    a4000.name = QStringLiteral("hpc-a4000");
+    a4000.resources.gpusPerNode = 4;
+    a4000.resources.gpuMemoryGb = 16;
+    for (const ClusterProfile &p : {fixture, old, slow, hpc, a4000})
         if (auto st = profiles.put(p); !st) {
             out << QString::fromStdString(st.error().toString()) << Qt::endl;
             return 1;
@@ -211,5 +220,20 @@ int main(int argc, char **argv)
     waitFor([&] { return connected; }, 30000);
     ok = capture(dialog->frameGeometry(), output + QStringLiteral("/profile-dialog.png")) && ok;
     dialog->close();
+
+    // The config editor: the 1B preset as a new draft with the demo corpus as its data (it goes
+    // up with Submit), meant for hpc-a4000 ("Runs on").
+    RunConfig llama = loadConfigFile(CORRAL_SOURCE_DIR "/resources/presets/llama-3.2-1b.yaml").config;
+    llama.data.files = {CORRAL_SOURCE_DIR "/resources/demo/corpus.txt"};
+    window.addDraft(llama, QStringLiteral("llama-1b"));
+    window.findChild<QSplitter *>(QStringLiteral("mainSplitter"))->setSizes({240, 1440});
+    window.detailTabs()->setCurrentIndex(0);
+    auto *editor = window.findChild<ConfigEditor *>();
+    auto *runsOn = editor->findChild<QComboBox *>(QStringLiteral("profileCombo"));
+    runsOn->setCurrentIndex(runsOn->findText(QStringLiteral("hpc-a4000")));
+    emit runsOn->activated(runsOn->currentIndex());  // as a pick in the list does
+    waitFor([&] { return editor->pathCheckStatus().startsWith(QStringLiteral("Paths found")); }, 30000);
+    window.statusBar()->clearMessage();
+    ok = capture(window.frameGeometry(), output + QStringLiteral("/config-editor.png")) && ok;
     return ok ? 0 : 1;
 }
