@@ -262,6 +262,17 @@ int64_t LlamaForCausalLMImpl::baseWeightBytes()
     return bytes;
 }
 
+int64_t LlamaForCausalLMImpl::baseWeightBytesUnquantised(torch::ScalarType dtype)
+{
+    int64_t bytes = baseWeightBytes();
+    for (const auto &[name, linear] : baseLinears()) {
+        if (linear->isInt8())
+            bytes += linear->weight.numel() * static_cast<int64_t>(c10::elementSize(dtype))
+                     - linear->baseBytes();
+    }
+    return bytes;
+}
+
 void LlamaForCausalLMImpl::mergeAdapters()
 {
     torch::NoGradGuard noGrad;
