@@ -243,7 +243,7 @@ void LlamaForCausalLMImpl::convertBase(const BaseStorage &storage)
 {
     for (auto &[name, linear] : baseLinears()) {
         if (name == "lm_head.weight")
-            continue;  // the output projection stays in full precision, like the embeddings
+            continue;  // the output projection is not quantised; it keeps the dtype it has
         linear->setBaseWeight(linear->denseWeight(torch::kFloat), storage);
     }
 }
