@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,14 +24,29 @@ struct Shape {
     int64_t batch, seq, iterations;
 };
 
+// LoRA weights of one decoder layer: rank·(in + out) for each adapted projection (the MLP's
+// are wider than the attention's, and k/v narrower under grouped-query attention).
+double loraWeightsPerLayer(const LlamaConfig &c, const AdapterSpec &adapters)
+{
+    const int64_t h = c.hidden_size, q = c.num_heads * c.headDim(), kv = c.num_kv_heads * c.headDim();
+    const int64_t i = c.intermediate_size;
+    const std::map<std::string, int64_t> inPlusOut = {{"q_proj", h + q},    {"k_proj", h + kv},    {"v_proj", h + kv},
+                                                      {"o_proj", q + h},    {"gate_proj", h + i}, {"up_proj", h + i},
+                                                      {"down_proj", i + h}};
+    int64_t sum = 0;
+    for (const auto &target : adapters.targets)
+        sum += inPlusOut.at(target);
+    return static_cast<double>(adapters.options.rank * sum);
+}
+
 // Matmul FLOPs per trained token: forward 2 per weight of every linear layer (the output layer
 // included), backward 2 more for the activation gradients (frozen weights get no weight
 // gradient), LoRA's own three matmuls per adapter (forward, input and weight gradient), and
 // attention: QKᵀ and A·V over T/2 keys on average, 2 FLOPs per multiply-add, backward twice that.
-double flopsPerToken(const LlamaConfig &c, int64_t seq, int64_t rank, int adaptersPerLayer)
+double flopsPerToken(const LlamaConfig &c, int64_t seq, const AdapterSpec &adapters)
 {
     const double linear = static_cast<double>(c.linearParameterCount() + c.vocab_size * c.hidden_size);
-    const double lora = static_cast<double>(c.num_layers) * adaptersPerLayer * rank * (c.hidden_size + c.hidden_size);
+    const double lora = static_cast<double>(c.num_layers) * loraWeightsPerLayer(c, adapters);
     const double attentionForward = 2.0 * 2.0 * static_cast<double>(c.num_layers) * static_cast<double>(c.num_heads * c.headDim())
                                     * static_cast<double>(seq) / 2.0;
     return 4.0 * linear + 6.0 * lora + 3.0 * attentionForward;
@@ -74,7 +90,7 @@ Row measure(const Shape &shape, bool bf16, bool int8)
     row.model = shape.name;
     row.mode = std::string(bf16 ? "bf16 autocast" : "float32") + (int8 ? " + int8 base" : "");
     row.tokensPerS = static_cast<double>(shape.batch * shape.seq * shape.iterations) / seconds;
-    row.gflopPerToken = flopsPerToken(shape.config, shape.seq, 16, 7) / 1e9;
+    row.gflopPerToken = flopsPerToken(shape.config, shape.seq, adapters) / 1e9;
     row.gflopPerS = row.tokensPerS * row.gflopPerToken;
     row.weightMiB = static_cast<double>(model->baseWeightBytes()) / (1 << 20);
     return row;

@@ -1,5 +1,8 @@
 // corral-train's command line as a user meets it: exit codes and the exact messages.
 #include "../common/TestProcess.h"
+#include "config/ConfigLoader.h"
+#include "io/Safetensors.h"
+#include "model/ModelLoader.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -8,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -76,8 +80,10 @@ TEST(Cli, EvaluateAndExportAFinishedRun)
     const fs::path root = fs::temp_directory_path() / ("corral-cli-export-" + std::to_string(::getpid()));
     fs::remove_all(root);
     const std::string runDir = (root / "run").string();
+    // A dropout other than the default, so the adapter config must carry the run's value.
     Output out = run("--config " + kDemo + " --output " + runDir
-                     + " --set train.max_steps=4 --set train.eval_interval=4 --set train.warmup_steps=1");
+                     + " --set train.max_steps=4 --set train.eval_interval=4 --set train.warmup_steps=1"
+                     + " --set lora.dropout=0.05");
     ASSERT_EQ(out.exitCode, 0) << out.text;
     double lastVal = 0;
     {
@@ -112,7 +118,23 @@ TEST(Cli, EvaluateAndExportAFinishedRun)
     EXPECT_EQ(config.at("task_type"), "CAUSAL_LM");
     EXPECT_EQ(config.at("r"), 16);
     EXPECT_EQ(config.at("target_modules").size(), 7u);
-    EXPECT_TRUE(fs::exists(root / "adapter" / "adapter_model.safetensors"));
+    EXPECT_EQ(config.at("lora_alpha"), 32.0);  // the demo preset's
+    EXPECT_EQ(config.at("lora_dropout"), 0.05);
+    EXPECT_EQ(config.at("use_rslora"), false);
+    // Exactly the model's LoRA tensors under PEFT's names: none missing, none extra.
+    const auto demo = corral::loadConfigFile(kDemo);
+    ASSERT_TRUE(demo.ok()) << demo.summary();
+    auto model = corral::buildModel(demo.config, 0, /*cuda=*/false);
+    ASSERT_TRUE(model.ok()) << model.error().toString();
+    const auto saved = corral::readSafetensors((root / "adapter" / "adapter_model.safetensors").string());
+    ASSERT_TRUE(saved.ok()) << saved.error().toString();
+    std::set<std::string> savedKeys, modelKeys;
+    for (const auto &[name, t] : saved.value())
+        savedKeys.insert(name);
+    for (const auto &[name, t] : model.value()->adapterStateDict())
+        modelKeys.insert(name);
+    EXPECT_EQ(savedKeys, modelKeys);
+    EXPECT_EQ(modelKeys.size(), 2u * 7u * static_cast<size_t>(model.value()->config().num_layers));
 
     // export --merge: a Hugging Face model folder that corral-train itself accepts as model.path.
     const std::string merged = (root / "merged").string();

@@ -7,6 +7,7 @@
 #include "train/Trainer.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -27,6 +28,13 @@ LlamaConfig tinyConfig()
     c.num_heads = 4;
     c.num_kv_heads = 2;
     return c;
+}
+
+// Output rows of the decoder layers' linear weights: one int8 scale each.
+int64_t linearRows(const LlamaConfig &c)
+{
+    return c.num_layers * (c.num_heads * c.headDim() + 2 * c.num_kv_heads * c.headDim() + c.hidden_size
+                           + 2 * c.intermediate_size + c.hidden_size);
 }
 
 double summedLoss(LlamaForCausalLM &model, const torch::Tensor &inputs, const torch::Tensor &labels)
@@ -174,20 +182,28 @@ TEST(Int8, ModelWeightBytesHalveAgainstBf16)
     int8->convertBase(BaseStorage{torch::kBFloat16, true});
     const int64_t linear = c.linearParameterCount();
     // Only the linear layers differ: 2 bytes per weight against 1 plus a scale per row.
-    const int64_t rows = c.num_layers * (c.num_heads * c.headDim() + 2 * c.num_kv_heads * c.headDim() + c.hidden_size
-                                         + 2 * c.intermediate_size + c.hidden_size);
-    EXPECT_EQ(bf16->baseWeightBytes() - int8->baseWeightBytes(), 2 * linear - (linear + 4 * rows));
+    EXPECT_EQ(bf16->baseWeightBytes() - int8->baseWeightBytes(), 2 * linear - (linear + 4 * linearRows(c)));
 }
 
-// The base weights stored as int8 against bfloat16, everything else equal (float32 compute, as
-// CPU runs train): the LoRA run must end within 2% of the bf16 one's validation loss.
+namespace {
+struct DemoRun {
+    TrainSummary summary;
+    nlohmann::json started;  // the `started` event
+    std::string log;
+};
+}  // namespace
+
+// The base weights stored as int8 against bfloat16, everything else equal: both runs set
+// model.dtype bfloat16, so what is not quantised is stored alike (embeddings bfloat16, the
+// built-in output layer float32), and both compute in float32, as CPU runs train. The LoRA run
+// must end within 2% of the bf16 one's validation loss.
 TEST(Int8, DemoTrainingReachesBf16ValidationLossWithinTwoPercent)
 {
     const std::string preset = std::string(CORRAL_SOURCE_DIR) + "/resources/presets/tiny-demo.yaml";
-    auto runWith = [&](const std::string &storage) {
+    auto runWith = [&](const std::string &quantize) {
         const ConfigReport report = loadConfigFile(
             preset, {"train.max_steps=30", "train.eval_interval=30", "train.save_interval=0", "train.warmup_steps=3",
-                     storage});
+                     "model.dtype=bfloat16", quantize});
         EXPECT_TRUE(report.ok()) << report.summary();
         const fs::path runDir = fs::temp_directory_path() / ("corral-int8-" + std::to_string(::getpid()));
         fs::remove_all(runDir);
@@ -196,15 +212,36 @@ TEST(Int8, DemoTrainingReachesBf16ValidationLossWithinTwoPercent)
         options.runDir = runDir.string();
         Trainer trainer(report.config, options, log, log);
         auto result = trainer.run();
+        DemoRun run{result.ok() ? result.value() : TrainSummary{}, {}, log.str()};
+        const auto events = corral::test::readJsonl(runDir / "events.jsonl");
+        if (!events.empty())
+            run.started = events.front();
         fs::remove_all(runDir);
         EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().toString()) << log.str();
-        return result.ok() ? result.value() : TrainSummary{};
+        return run;
     };
-    const auto bf16 = runWith("model.dtype=bfloat16");
-    const auto int8 = runWith("model.quantize=int8");
+    const auto bf16Run = runWith("model.quantize=none");
+    const auto int8Run = runWith("model.quantize=int8");
+    const TrainSummary &bf16 = bf16Run.summary, &int8 = int8Run.summary;
     std::cout << "demo val loss after 30 steps: bf16 base " << bf16.lastValLoss << ", int8 base " << int8.lastValLoss
               << " (" << 100 * (int8.lastValLoss / bf16.lastValLoss - 1) << " %)\n";
     EXPECT_LT(bf16.lastValLoss, bf16.firstValLoss - 0.5);  // both really trained
     EXPECT_LT(int8.lastValLoss, int8.firstValLoss - 0.5);
     EXPECT_LT(std::abs(int8.lastValLoss / bf16.lastValLoss - 1), 0.02);
+
+    // The started event and the log give the base weights' size as stored and without int8.
+    ASSERT_EQ(bf16Run.started.value("kind", ""), "started");
+    ASSERT_EQ(int8Run.started.value("kind", ""), "started");
+    const auto bytes = [](const DemoRun &run, const char *key) { return run.started.at(key).get<int64_t>(); };
+    EXPECT_EQ(bytes(bf16Run, "base_weight_bytes_unquantised"), bytes(bf16Run, "base_weight_bytes"));
+    // Unquantised, each decoder linear weight takes model.dtype's 2 bytes instead of 1, and has no
+    // float32 scale per row: exactly what the bf16 run holds.
+    const LlamaConfig c = LlamaConfig::tinyDemo();
+    EXPECT_EQ(bytes(int8Run, "base_weight_bytes_unquantised") - bytes(int8Run, "base_weight_bytes"),
+              2 * c.linearParameterCount() - (c.linearParameterCount() + 4 * linearRows(c)))
+        << int8Run.started.dump();
+    EXPECT_EQ(bytes(int8Run, "base_weight_bytes_unquantised"), bytes(bf16Run, "base_weight_bytes"));
+    EXPECT_NE(int8Run.log.find(" MiB int8 ("), std::string::npos) << int8Run.log;
+    EXPECT_NE(int8Run.log.find(" MiB unquantised)"), std::string::npos) << int8Run.log;
+    EXPECT_NE(bf16Run.log.find(" MiB (not quantised)"), std::string::npos) << bf16Run.log;
 }

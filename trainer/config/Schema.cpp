@@ -75,9 +75,10 @@ std::vector<FieldSpec> buildSchema()
               "Tokenizer: a tokenizer.json file or its folder, or \"byte\" (one token per byte, 258 ids). Empty: the "
               "model folder's tokenizer.json, or byte for the built-in tiny-demo."),
         Field(&R::model, "model", &ModelConfig::quantize, "quantize", T::Enum,
-              "Frozen linear weights of the base model: none, or int8 with one absmax scale per output channel "
-              "(half the memory of bfloat16, dequantised tile by tile in the matmuls). Embeddings, norms and the "
-              "output layer stay in full precision.")
+              "Frozen linear weights of the decoder layers: none, or int8 with one absmax scale per output channel "
+              "(half the memory of bfloat16, dequantised tile by tile in the matmuls). Not quantised: embeddings "
+              "and the output layer, stored in model.dtype (a built-in architecture's output layer in float32), "
+              "and norms, always float32.")
             .choices({"none", "int8"}),
         Field(&R::model, "model", &ModelConfig::dtype, "dtype", T::Enum,
               "Storage of the frozen weights that are not quantised: auto (bfloat16 on GPUs, float32 on CPUs), "

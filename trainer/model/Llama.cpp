@@ -243,7 +243,7 @@ void LlamaForCausalLMImpl::convertBase(const BaseStorage &storage)
 {
     for (auto &[name, linear] : baseLinears()) {
         if (name == "lm_head.weight")
-            continue;  // the output projection stays in full precision, like the embeddings
+            continue;  // the output projection is not quantised; it keeps the dtype it has
         linear->setBaseWeight(linear->denseWeight(torch::kFloat), storage);
     }
 }
@@ -258,6 +258,17 @@ int64_t LlamaForCausalLMImpl::baseWeightBytes()
     for (const auto &item : named_buffers()) {
         if (item.key().find("weight_scale") != std::string::npos)
             bytes += item.value().numel() * static_cast<int64_t>(item.value().element_size());
+    }
+    return bytes;
+}
+
+int64_t LlamaForCausalLMImpl::baseWeightBytesUnquantised(torch::ScalarType dtype)
+{
+    int64_t bytes = baseWeightBytes();
+    for (const auto &[name, linear] : baseLinears()) {
+        if (linear->isInt8())
+            bytes += linear->weight.numel() * static_cast<int64_t>(c10::elementSize(dtype))
+                     - linear->baseBytes();
     }
     return bytes;
 }

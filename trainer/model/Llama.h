@@ -112,6 +112,9 @@ public:
     void convertBase(const BaseStorage &storage);
     // Bytes held by the frozen base weights (linear weights with their scales, embeddings, norms).
     int64_t baseWeightBytes();
+    // What baseWeightBytes() would be without int8: each int8 linear weight counted at `dtype`
+    // (the model's storage dtype), without its scales. The same figure for a model not quantised.
+    int64_t baseWeightBytesUnquantised(torch::ScalarType dtype);
     // Folds each adapter into its base weight (W + s·B·A) and drops the adapters' effect: the
     // model then computes what the adapted model did. For export.
     void mergeAdapters();

@@ -11,6 +11,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <set>
+#include <vector>
 
 namespace corral {
 namespace fs = std::filesystem;
@@ -23,23 +26,103 @@ torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const Batch &batch)
         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(kIgnoreIndex));
 }
 
-Status loadAdapter(LlamaForCausalLMImpl &model, const std::string &adapterFile)
+namespace {
+
+std::string numberText(double value)
 {
+    return nlohmann::json(value).dump();
+}
+
+// Where adapter_config.json disagrees with the run's lora section: "lora_alpha: 32 in the
+// adapter, but the run's lora.alpha is 16". Loading anyway would scale or place the update
+// differently from how it was trained, silently.
+void compareAdapterConfig(const std::string &file, const LoraConfig &lora, std::vector<std::string> &problems)
+{
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(std::ifstream(file));
+    } catch (const nlohmann::json::exception &e) {
+        problems.push_back(std::string("not valid JSON: ") + e.what() + " in " + file);
+        return;
+    }
+    const std::string where = " in " + file;
+    auto differs = [&](const char *field, const std::string &found, const char *runField, const std::string &run) {
+        problems.push_back(std::string(field) + ": " + found + where + ", but the run's " + runField + " is " + run);
+    };
+    const auto number = [&](const char *field) -> std::optional<double> {
+        if (!j.is_object() || !j.contains(field)) {
+            problems.push_back(std::string(field) + ": missing" + where);
+            return std::nullopt;
+        }
+        if (!j[field].is_number()) {
+            problems.push_back(std::string(field) + ": must be a number, got " + j[field].dump() + where);
+            return std::nullopt;
+        }
+        return j[field].get<double>();
+    };
+    if (const auto r = number("r"); r && *r != static_cast<double>(lora.rank))
+        differs("r", j["r"].dump(), "lora.rank", std::to_string(lora.rank));
+    if (const auto alpha = number("lora_alpha"); alpha && *alpha != lora.alpha)
+        differs("lora_alpha", j["lora_alpha"].dump(), "lora.alpha", numberText(lora.alpha));
+    // PEFT before 0.7 wrote no use_rslora: those adapters are plain LoRA.
+    const auto rslora = j.is_object() ? j.value("use_rslora", nlohmann::json(false)) : nlohmann::json(false);
+    if (!rslora.is_boolean())
+        problems.push_back("use_rslora: must be true or false, got " + rslora.dump() + where);
+    else if (rslora.get<bool>() != lora.use_rslora)
+        differs("use_rslora", rslora.dump(), "lora.use_rslora", lora.use_rslora ? "true" : "false");
+    const auto targets = j.is_object() && j.contains("target_modules") ? j["target_modules"] : nlohmann::json();
+    const std::set<std::string> wanted(lora.target_modules.begin(), lora.target_modules.end());
+    const nlohmann::json run(std::vector<std::string>(wanted.begin(), wanted.end()));
+    bool names = targets.is_array();
+    for (const auto &t : targets)
+        names = names && t.is_string();
+    if (!names) {
+        // A string is a regular expression to PEFT; corral adapts modules by name only.
+        problems.push_back("target_modules: must be a list of module names, got " + targets.dump() + where
+                           + " (the run's lora.target_modules is " + run.dump() + ")");
+    } else if (const auto found = targets.get<std::set<std::string>>(); found != wanted) {
+        differs("target_modules", nlohmann::json(std::vector<std::string>(found.begin(), found.end())).dump(),
+                "lora.target_modules", run.dump());
+    }
+}
+
+}  // namespace
+
+Status loadAdapter(LlamaForCausalLMImpl &model, const std::string &adapterDir, const LoraConfig &lora)
+{
+    const std::string adapterFile = (fs::path(adapterDir) / "adapter_model.safetensors").string();
+    const std::string configFile = (fs::path(adapterDir) / "adapter_config.json").string();
+    std::vector<std::string> problems;
+    std::error_code ec;
+    if (fs::exists(configFile, ec))
+        compareAdapterConfig(configFile, lora, problems);
     auto tensors = readSafetensors(adapterFile);
     if (!tensors)
         return tensors.error();
-    torch::NoGradGuard noGrad;
-    for (auto &[name, param] : model.adapterStateDict()) {
+    const auto params = model.adapterStateDict();
+    for (const auto &[name, param] : params) {
         const auto found = tensors.value().find(name);
         if (found == tensors.value().end())
-            return makeError(ErrorCode::Parse, "tensor '" + name + "' is missing", adapterFile);
-        if (!found->second.sizes().equals(param.sizes()))
-            return makeError(ErrorCode::Parse,
-                             "tensor '" + name + "': expected shape " + shapeString(param.sizes().vec()) + ", found "
-                                 + shapeString(found->second.sizes().vec()),
-                             adapterFile);
-        param.copy_(found->second);
+            problems.push_back("tensor '" + name + "' is missing in " + adapterFile);
+        else if (!found->second.sizes().equals(param.sizes()))
+            problems.push_back("tensor '" + name + "': expected shape " + shapeString(param.sizes().vec())
+                               + ", found " + shapeString(found->second.sizes().vec()) + " in " + adapterFile);
     }
+    // A tensor the model has no place for would be dropped, and the adapter would compute
+    // something else than what was trained.
+    for (const auto &[name, tensor] : tensors.value()) {
+        if (!params.count(name))
+            problems.push_back("unexpected tensor '" + name + "' in " + adapterFile);
+    }
+    if (!problems.empty()) {
+        std::string message = std::to_string(problems.size()) + " problem(s) with the adapter:";
+        for (const auto &problem : problems)
+            message += "\n  " + problem;
+        return makeError(ErrorCode::Validation, message, adapterDir);
+    }
+    torch::NoGradGuard noGrad;
+    for (const auto &[name, param] : params)
+        param.copy_(tensors.value().at(name));
     return okStatus();
 }
 
@@ -79,7 +162,7 @@ Result<LlamaForCausalLM> adaptedModel(const RunConfig &config, const std::string
     auto model = buildModel(config, 0, /*cuda=*/false);
     if (!model)
         return model.error();
-    if (auto st = loadAdapter(*model.value(), (fs::path(checkpointDir) / "adapter_model.safetensors").string()); !st)
+    if (auto st = loadAdapter(*model.value(), checkpointDir, config.lora); !st)
         return st.error();
     return model;
 }

@@ -18,9 +18,12 @@ namespace corral {
 // Summed cross-entropy over a batch's loss targets (padding and prompts are ignored).
 torch::Tensor summedTokenLoss(LlamaForCausalLM &model, const Batch &batch);
 
-// Copies a PEFT adapter (adapter_model.safetensors) into the model's LoRA matrices; every
-// tensor must be there with its shape.
-Status loadAdapter(LlamaForCausalLMImpl &model, const std::string &adapterFile);
+// Copies a PEFT adapter folder's adapter_model.safetensors into the model's LoRA matrices:
+// every tensor must be there with its shape, and a tensor the model has no place for is an
+// error. Where the folder has adapter_config.json (corral's checkpoints always do; adapter
+// folders of other tools may not), its r, lora_alpha, use_rslora and target_modules must be
+// the run's `lora`. Every problem is reported at once, naming the field or tensor and the file.
+Status loadAdapter(LlamaForCausalLMImpl &model, const std::string &adapterDir, const LoraConfig &lora);
 
 // A checkpoint folder; a run folder means its best checkpoint (else its newest).
 Result<std::string> resolveCheckpoint(const std::string &path);

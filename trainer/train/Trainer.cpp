@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <ostream>
+#include <sstream>
 #include <sys/resource.h>
 
 namespace fs = std::filesystem;
@@ -122,12 +123,21 @@ Status Trainer::setup()
         total += p.numel();
         trainable += p.requires_grad() ? p.numel() : 0;
     }
+    // Both sizes, so the log says what int8 saved: linear weights at model.dtype without it.
+    const bool int8 = m_config.model.quantize == "int8";
+    const int64_t baseBytes = m->model->baseWeightBytes();
+    const int64_t unquantisedBytes =
+        m->model->baseWeightBytesUnquantised(baseStorageFor(m_config.model, /*cuda=*/false).dtype);
+    const auto mib = [](int64_t bytes) {
+        std::ostringstream text;
+        text << std::fixed << std::setprecision(1) << static_cast<double>(bytes) / (1 << 20);
+        return text.str();
+    };
     m_log << "corral-train: LibTorch " << compat::torchVersion() << ", " << torch::get_num_threads() << " threads\n"
           << "model " << modelLabel() << ": " << total << " parameters, " << trainable << " trainable (LoRA r="
           << m_config.lora.rank << "), " << (m->bf16 ? "bf16 autocast" : "float32") << "; base weights "
-          << std::fixed << std::setprecision(1) << static_cast<double>(m->model->baseWeightBytes()) / (1 << 20)
-          << " MiB (" << (m_config.model.quantize == "int8" ? "int8 linear layers" : "not quantised") << ")\n"
-          << std::defaultfloat << std::setprecision(6)  // the stream is stdout: later figures keep their digits
+          << mib(baseBytes) << " MiB "
+          << (int8 ? "int8 (" + mib(unquantisedBytes) + " MiB unquantised)" : std::string("(not quantised)")) << "\n"
           << "data: " << m->data.train.documents << " train / " << m->data.val.documents << " val documents, "
           << m->data.train.size() << " / " << m->data.val.size() << " sequences of up to " << m_config.data.max_seq_len
           << " tokens, " << m->data.train.targets << " / " << m->data.val.targets << " loss targets"
@@ -167,7 +177,8 @@ Status Trainer::setup()
                             {"run_name", m_config.output.run_name},
                             {"model", modelLabel()},
                             {"parameters", total},
-                            {"base_weight_bytes", m->model->baseWeightBytes()},
+                            {"base_weight_bytes", baseBytes},
+                            {"base_weight_bytes_unquantised", unquantisedBytes},
                             {"quantize", m_config.model.quantize},
                             {"trainable_parameters", trainable},
                             {"train_sequences", m->data.train.size()},

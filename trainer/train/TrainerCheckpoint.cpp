@@ -203,8 +203,7 @@ Status Trainer::restore(const std::string &dir)
 {
     if (const std::string missing = missingCheckpointFile(dir); !missing.empty())
         return makeError(ErrorCode::NotFound, "not a complete checkpoint: " + missing + " is missing", dir);
-    const std::string adapterFile = (fs::path(dir) / "adapter_model.safetensors").string();
-    if (auto st = loadAdapter(*m->model, adapterFile); !st)
+    if (auto st = loadAdapter(*m->model, dir, m_config.lora); !st)
         return st;
 
     std::ifstream in(fs::path(dir) / "trainer_state.json", std::ios::binary);
