@@ -1,6 +1,7 @@
 // The real-model side of the trainer: Hugging Face config.json, llama3 rope scaling, tied
 // embeddings, packed documents kept apart, loading safetensors folders (sharded, bf16,
 // memory-mapped) with precise errors, and exporting back.
+#include "../common/SmallLlama.h"
 #include "../common/TestProcess.h"
 #include "../common/TokenizerFixture.h"
 #include "data/TextDataset.h"
@@ -37,21 +38,6 @@ const char *kLlama32_1B = R"({
   "rope_theta": 500000.0, "tie_word_embeddings": true, "torch_dtype": "bfloat16",
   "transformers_version": "4.45.0.dev0", "use_cache": true, "vocab_size": 128256
 })";
-
-LlamaConfig smallConfig(bool tied = false)
-{
-    LlamaConfig c;
-    c.vocab_size = 258;
-    c.hidden_size = 64;
-    c.intermediate_size = 96;
-    c.num_layers = 2;
-    c.num_heads = 4;
-    c.num_kv_heads = 2;
-    c.rope_theta = 500000.0;
-    c.rope_scaling = {"llama3", 8.0, 1.0, 4.0, 64};
-    c.tie_word_embeddings = tied;
-    return c;
-}
 
 AdapterSpec adapters()
 {
@@ -171,7 +157,7 @@ TEST(LlamaConfig, Llama3RopeScalingKeepsShortWavesSlowsLongOnesAndBlendsBetween)
 TEST(Llama, PackedDocumentsNeverSeeEachOther)
 {
     // Two documents packed into one row give the same logits as each alone in its own row.
-    auto model = randomModel(smallConfig(), 11);
+    auto model = randomModel(test::smallLlamaConfig(), 11);
     model->eval();
     ByteTokenizer tok;
     auto doc = [&](const std::string &text) {
@@ -211,7 +197,7 @@ TEST(Llama, PackedDocumentsNeverSeeEachOther)
 
 TEST(Llama, TiedEmbeddingsShareTheEmbeddingMatrix)
 {
-    auto model = randomModel(smallConfig(/*tied=*/true), 3);
+    auto model = randomModel(test::smallLlamaConfig(/*tied=*/true), 3);
     for (const auto &item : model->named_parameters())
         EXPECT_EQ(item.key().find("lm_head"), std::string::npos) << item.key();
     torch::NoGradGuard noGrad;
@@ -224,7 +210,7 @@ TEST(Llama, TiedEmbeddingsShareTheEmbeddingMatrix)
 TEST(ModelLoader, ShardedBf16FolderLoadsTheSameModel)
 {
     ScratchDir dir("corral-hf-sharded");
-    auto source = randomModel(smallConfig(), 21);
+    auto source = randomModel(test::smallLlamaConfig(), 21);
     // Split the weights over two shards with an index, stored in bfloat16 as Meta ships them.
     TensorMap first, second;
     nlohmann::json index = {{"metadata", {{"total_size", 0}}}, {"weight_map", nlohmann::json::object()}};
@@ -237,7 +223,7 @@ TEST(ModelLoader, ShardedBf16FolderLoadsTheSameModel)
     ASSERT_TRUE(writeSafetensors((dir.root / "model-00001-of-00002.safetensors").string(), first).ok());
     ASSERT_TRUE(writeSafetensors((dir.root / "model-00002-of-00002.safetensors").string(), second).ok());
     writeText(dir.root / "model.safetensors.index.json", index.dump());
-    writeText(dir.root / "config.json", llamaConfigJson(smallConfig()));
+    writeText(dir.root / "config.json", llamaConfigJson(test::smallLlamaConfig()));
 
     RunConfig config;
     config.model.path = dir.root.string();
@@ -263,7 +249,7 @@ TEST(ModelLoader, ShardedBf16FolderLoadsTheSameModel)
 TEST(ModelLoader, WrongMissingAndExtraTensorsAreAllNamed)
 {
     ScratchDir dir("corral-hf-bad");
-    auto source = randomModel(smallConfig(), 22);
+    auto source = randomModel(test::smallLlamaConfig(), 22);
     auto state = source->baseStateDict();
     state.erase("model.layers.1.mlp.up_proj.weight");
     state["model.layers.0.self_attn.k_proj.weight"] = torch::zeros({8, 64});
@@ -272,7 +258,7 @@ TEST(ModelLoader, WrongMissingAndExtraTensorsAreAllNamed)
     TensorMap tensors(state.begin(), state.end());
     const auto file = (dir.root / "model.safetensors").string();
     ASSERT_TRUE(writeSafetensors(file, tensors).ok());
-    writeText(dir.root / "config.json", llamaConfigJson(smallConfig()));
+    writeText(dir.root / "config.json", llamaConfigJson(test::smallLlamaConfig()));
     RunConfig config;
     config.model.path = dir.root.string();
     auto loaded = buildModel(config, 5, false);
@@ -309,7 +295,7 @@ int64_t procStatusKiB(const char *field)
 TEST(ModelLoader, LoadingMapsTheFileInsteadOfHoldingASecondCopy)
 {
     ScratchDir dir("corral-hf-rss");
-    LlamaConfig c = smallConfig();
+    LlamaConfig c = test::smallLlamaConfig();
     c.hidden_size = 512;
     c.intermediate_size = 1536;
     c.num_layers = 6;
@@ -345,7 +331,7 @@ TEST(ModelLoader, LoadingMapsTheFileInsteadOfHoldingASecondCopy)
 TEST(ModelLoader, ExportedMergedModelComputesWhatTheAdaptedOneDid)
 {
     ScratchDir dir("corral-hf-merge");
-    auto model = randomModel(smallConfig(/*tied=*/true), 31);
+    auto model = randomModel(test::smallLlamaConfig(/*tied=*/true), 31);
     torch::NoGradGuard noGrad;
     const auto tokens = torch::randint(0, 258, {2, 10}, torch::kLong);
     const auto adapted = model(tokens);
@@ -368,7 +354,7 @@ TEST(ModelLoader, TrainsAHuggingFaceFolderWithItsTokenizerOnChatData)
 {
     ScratchDir dir("corral-hf-train");
     const fs::path model = dir.root / "my-llama";
-    LlamaConfig c = smallConfig();
+    LlamaConfig c = test::smallLlamaConfig();
     c.vocab_size = 1005;  // the fixture's specials end at 1004
     {
         LlamaForCausalLM source(c, AdapterSpec{});

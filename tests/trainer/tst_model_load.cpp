@@ -2,6 +2,7 @@
 // int8 with per-row scales straight from the shards (float16 and bfloat16 ones), while
 // embeddings, norms and the output layer keep model.dtype, and the model computes what the
 // dense load does to within int8's error.
+#include "../common/SmallLlama.h"
 #include "../common/TestProcess.h"
 #include "io/Safetensors.h"
 #include "model/Llama.h"
@@ -20,20 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-LlamaConfig smallConfig()
-{
-    LlamaConfig c;
-    c.vocab_size = 258;
-    c.hidden_size = 64;
-    c.intermediate_size = 96;
-    c.num_layers = 2;
-    c.num_heads = 4;
-    c.num_kv_heads = 2;
-    c.rope_theta = 500000.0;
-    c.rope_scaling = {"llama3", 8.0, 1.0, 4.0, 64};
-    return c;
-}
-
 const char *const kFirstShard = "model-00001-of-00002.safetensors";
 const char *const kSecondShard = "model-00002-of-00002.safetensors";
 
@@ -42,7 +29,7 @@ const char *const kSecondShard = "model-00002-of-00002.safetensors";
 TEST(ModelLoader, Int8LoadOfFloat16AndBf16ShardsQuantisesOnlyTheLinearLayers)
 {
     ScratchDir dir("corral-hf-int8");
-    LlamaForCausalLM source(smallConfig(), AdapterSpec{});
+    LlamaForCausalLM source(test::smallLlamaConfig(), AdapterSpec{});
     source->initialize(23, 24);
     // Two shards with an index: the first in float16, the second in bfloat16.
     TensorMap first, second;
@@ -56,7 +43,7 @@ TEST(ModelLoader, Int8LoadOfFloat16AndBf16ShardsQuantisesOnlyTheLinearLayers)
     ASSERT_TRUE(writeSafetensors((dir.root / kFirstShard).string(), first).ok());
     ASSERT_TRUE(writeSafetensors((dir.root / kSecondShard).string(), second).ok());
     std::ofstream(dir.root / "model.safetensors.index.json") << index.dump();
-    std::ofstream(dir.root / "config.json") << llamaConfigJson(smallConfig());
+    std::ofstream(dir.root / "config.json") << llamaConfigJson(test::smallLlamaConfig());
 
     RunConfig config;
     config.model.path = dir.root.string();
