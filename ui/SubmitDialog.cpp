@@ -119,9 +119,8 @@ void SubmitDialog::replan()
     const auto from = m_controller.startingPoint(m_runId);
     if (!run || !config || run->state != RunState::Draft) {
         m_problem = tr("Only a draft run can be submitted.");
-    } else if (from && from->profile != profile()) {
-        // A checkpoint is continued where it is: it is not carried between machines.
-        m_problem = tr("This run continues from %1 on %2: submit it to %2.").arg(from->checkpoint, from->profile);
+    } else if (const QString why = m_controller.startingPointProblem(m_runId, profile()); !why.isEmpty()) {
+        m_problem = tr("Not here: %1.").arg(why);
     } else if (profile() == QLatin1StringView("local")) {
         m_where->setText(run->runDir);
         m_script->setReadOnly(true);

@@ -119,6 +119,14 @@ std::optional<RunController::StartingPoint> RunController::startingPoint(const Q
     return std::nullopt;
 }
 
+QString RunController::startingPointProblem(const QString &id, const QString &profile) const
+{
+    const auto from = startingPoint(id);
+    if (!from || from->profile == profile)
+        return {};
+    return tr("it continues from %1 on %2: submit it to %2").arg(from->checkpoint, from->profile);
+}
+
 std::optional<RunConfig> RunController::config(const QString &id)
 {
     if (auto it = m_configs.constFind(id); it != m_configs.constEnd())
@@ -266,8 +274,8 @@ bool RunController::startLocal(const QString &id, QString *error)
         *error = tr("only a draft can be started");
         return false;
     }
-    if (const auto from = startingPoint(id); from && from->profile != QLatin1StringView("local")) {
-        *error = tr("it continues from %1 on %2: submit it to %2").arg(from->checkpoint, from->profile);
+    if (const QString why = startingPointProblem(id, QStringLiteral("local")); !why.isEmpty()) {
+        *error = why;
         return false;
     }
     return launch(id, /*resume=*/false, error);

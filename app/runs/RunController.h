@@ -73,6 +73,9 @@ public:
     };
     // The checkpoint a draft's first start continues from, if it has one.
     std::optional<StartingPoint> startingPoint(const QString &id) const;
+    // Why draft `id` cannot go to `profile`: a checkpoint is continued where it is, never carried
+    // between machines. Empty when it can (Start and the Submit dialog both ask).
+    QString startingPointProblem(const QString &id, const QString &profile) const;
     // Follows an existing run folder (metrics.jsonl/events.jsonl); empty id and `error` if it holds no run.
     QString openRunFolder(const QString &dir, QString *error);
     // The run's config: the draft's, the one it ran with (read when first asked), or nullopt.

@@ -246,6 +246,12 @@ private slots:
         QString error;
         QVERIFY(!window.controller().startLocal(draft, &error));  // the checkpoint is not here
         QVERIFY2(error.contains(QStringLiteral("submit it to fixture")), qPrintable(error));
+        {
+            SubmitDialog elsewhere(window.controller(), draft, QStringLiteral("local"));  // the same rule in Submit
+            QVERIFY2(elsewhere.problem().contains(QStringLiteral("continues from %1 on fixture").arg(source)),
+                     qPrintable(elsewhere.problem()));
+            QVERIFY(!elsewhere.submit());
+        }
 
         QStringList notes;
         const QString id = submitVia(window, QStringLiteral("fixture"), [&](SubmitDialog &dialog) { notes = dialog.uploads(); });
