@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 using namespace corral;
@@ -106,34 +107,31 @@ int main(int argc, char **argv)
     for (qint64 from = 1; from <= kSteps; from += 50000)
         append(store, id, from, std::min(kSteps, from + 49999));
 
-    // The downsampler alone: one series of 1M points to the plot's columns, whole range.
-    std::vector<double> alone;
+    // The downsampler alone: one series of 1M points to the plot's columns, whole range; then the
+    // same with the group summary the chart keeps (MinMaxSummary), built once beforehand.
     const SeriesRef ref = store.run(id)->series(Metric::TrainLoss, XAxis::Step);
-    for (int i = 0; i < 20; ++i) {
-        QElapsedTimer d;
-        d.start();
-        const Downsampled view = downsampleMinMax(*ref.x, *ref.y, {1.0, double(kSteps), 0.0, 1516, false});
-        alone.push_back(double(d.nsecsElapsed()) / 1e6);
-        if (view.points.size() > 2 * 1516)
-            return 1;
-    }
-    const Stats downsampleOnly = stats(alone);
-    // The same with the group summary the chart keeps (MinMaxSummary), built once beforehand.
+    auto timeDownsampling = [&ref](const MinMaxSummary *summary) -> std::optional<Stats> {
+        std::vector<double> times;
+        for (int i = 0; i < 20; ++i) {
+            QElapsedTimer d;
+            d.start();
+            const Downsampled view = downsampleMinMax(*ref.x, *ref.y, {1.0, double(kSteps), 0.0, 1516, false}, summary);
+            times.push_back(double(d.nsecsElapsed()) / 1e6);
+            if (view.points.size() > 2 * 1516)
+                return std::nullopt;
+        }
+        return stats(times);
+    };
     MinMaxSummary summary;
     QElapsedTimer built;
     built.start();
     summary.extend(*ref.y);
     const double summaryBuildMs = msSince(built);
-    std::vector<double> summarised;
-    for (int i = 0; i < 20; ++i) {
-        QElapsedTimer d;
-        d.start();
-        const Downsampled view = downsampleMinMax(*ref.x, *ref.y, {1.0, double(kSteps), 0.0, 1516, false}, &summary);
-        summarised.push_back(double(d.nsecsElapsed()) / 1e6);
-        if (view.points.size() > 2 * 1516)
-            return 1;
-    }
-    const Stats downsampleSummarised = stats(summarised);
+    const auto plainDownsampling = timeDownsampling(nullptr);
+    const auto summarisedDownsampling = timeDownsampling(&summary);
+    if (!plainDownsampling || !summarisedDownsampling)
+        return 1;
+    const Stats downsampleOnly = *plainDownsampling, downsampleSummarised = *summarisedDownsampling;
 
     RunColors colors;
     MetricChart chart(store, colors);
